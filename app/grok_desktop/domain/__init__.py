@@ -1,0 +1,1 @@
+"""Plain data and pure functions: conversations, messages, usage, prices. No I/O, no Qt."""
