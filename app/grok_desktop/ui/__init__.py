@@ -1,0 +1,1 @@
+"""Qt widgets and view helpers of the desktop client."""
