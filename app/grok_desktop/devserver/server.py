@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sys
 import threading
 import time
 import traceback
@@ -36,6 +37,13 @@ class _HTTPServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], state: ServerState) -> None:
         self.state = state
         super().__init__(address, _Handler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A client that leaves early (a cancelled stream, a test that stops reading) is
+        # normal here: only unexpected errors get a traceback.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 def _retry_after(value: float) -> str:

@@ -1,0 +1,106 @@
+"""The command line: `grok-desktop [options] [command ...]`. Without a command the app starts.
+
+Global options work before and after the command (`grok-desktop --data-dir D ask ...` and
+`grok-desktop ask --data-dir D ...`). Errors print one line (no traceback unless --debug) and
+exit with the contract's codes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+
+from grok_desktop import APP_NAME, __version__
+from grok_desktop.cli import exits
+from grok_desktop.cli.context import CliContext
+from grok_desktop.cli.exits import CliError
+from grok_desktop.platform.secrets import redact_text
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(exits.USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _common(suppress: bool) -> argparse.ArgumentParser:
+    """Options every command takes; in subcommands they default to "not given"."""
+    p = _Parser(add_help=False)
+    default = argparse.SUPPRESS if suppress else None
+    p.add_argument(
+        "--base-url",
+        default=default,
+        metavar="URL",
+        help="xAI-compatible API base URL (env GROK_DESKTOP_BASE_URL)",
+    )
+    p.add_argument(
+        "--data-dir",
+        default=default,
+        metavar="DIR",
+        help="one folder for all state (env GROK_DESKTOP_DATA_DIR)",
+    )
+    p.add_argument(
+        "--allow-insecure-http",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="allow sending the key over plain http to a non-local host",
+    )
+    p.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="show tracebacks of unexpected errors",
+    )
+    return p
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from grok_desktop.cli import ask, history, models
+
+    parser = _Parser(
+        prog="grok-desktop",
+        description=f"{APP_NAME}: a desktop assistant for xAI's Grok API. "
+        "Without a command, the app starts.",
+        parents=[_common(suppress=False)],
+    )
+    parser.add_argument("--version", action="version", version=f"grok-desktop {__version__}")
+    parser.add_argument(
+        "--demo", action="store_true", help="start the app against the built-in demo server"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    parents = [_common(suppress=True)]
+    ask.register(sub, parents)
+    history.register(sub, parents)
+    models.register(sub, parents)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from grok_desktop.main import run_app
+
+        return run_app(args)
+    ctx = CliContext(args)
+    try:
+        return int(args.func(ctx, args))
+    except CliError as exc:
+        ctx.stderr.write(f"error: {exc.message}\n")
+        return exc.code
+    except KeyboardInterrupt:
+        ctx.stderr.write("\nInterrupted.\n")
+        return exits.INTERRUPTED
+    except BrokenPipeError:
+        return exits.OK
+    except Exception as exc:
+        if args.debug:
+            ctx.stderr.write(redact_text(traceback.format_exc()))
+        else:
+            ctx.stderr.write(
+                f"error: unexpected {type(exc).__name__}: {redact_text(str(exc))}\n"
+                "Run again with --debug for details.\n"
+            )
+        return exits.INTERNAL

@@ -1,0 +1,166 @@
+"""The composition root: builds settings, store, secrets, client and services, then the window,
+and runs them on Qt's event loop through qasync. Nothing else constructs collaborators."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from grok_desktop import APP_ID, APP_NAME, __version__
+from grok_desktop.api.client import XaiClient
+from grok_desktop.api.errors import ConfigError
+from grok_desktop.api.transport import normalize_base_url, stall_timeout_from_env
+from grok_desktop.platform.secrets import KeySource, ResolvedKey, open_secret_store, resolve_api_key
+from grok_desktop.services.catalog import ModelCatalog
+from grok_desktop.storage.paths import DataPaths
+from grok_desktop.storage.settings import Settings
+from grok_desktop.storage.store import Store
+
+DEMO_KEY = "xai-demo-key-0000"
+
+
+@dataclass
+class AppParts:
+    """Everything the window needs, built once; `close()` releases it in reverse order."""
+
+    paths: DataPaths
+    settings: Settings
+    store: Store
+    client: XaiClient
+    catalog: ModelCatalog
+    key: ResolvedKey
+    demo: bool = False
+    notices: list[str] = field(default_factory=list)
+    _closers: list[Callable[[], Any]] = field(default_factory=list)
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+        self.store.close()
+        for close in reversed(self._closers):
+            close()
+
+
+def build_parts(args: argparse.Namespace, env: dict[str, str] | None = None) -> AppParts:
+    env = dict(os.environ) if env is None else env
+    paths = DataPaths.resolve(getattr(args, "data_dir", None) or env.get("GROK_DESKTOP_DATA_DIR"))
+    paths.ensure()
+    settings = Settings.load(paths.settings)
+    closers: list[Callable[[], Any]] = []
+    notices: list[str] = []
+    demo = bool(getattr(args, "demo", False))
+    if demo:
+        from grok_desktop.devserver import DevServer, Script
+
+        server = DevServer(default_script=Script(tokens_per_second=60.0)).start()
+        closers.append(server.stop)
+        base_url = server.base_url
+        key = ResolvedKey(DEMO_KEY, KeySource.MEMORY)
+    else:
+        base_url = (
+            getattr(args, "base_url", None)
+            or env.get("GROK_DESKTOP_BASE_URL")
+            or str(settings.get("base_url"))
+        )
+        if env.get("XAI_API_KEY", "").strip():
+            key = ResolvedKey(env["XAI_API_KEY"].strip(), KeySource.ENVIRONMENT)
+        else:
+            secrets, problem = open_secret_store()
+            if problem:
+                notices.append(problem)
+            key = resolve_api_key(secrets, env)
+    allow_http = bool(getattr(args, "allow_insecure_http", False)) or bool(
+        settings.get("allow_insecure_http")
+    )
+    base_url = normalize_base_url(base_url, allow_insecure_http=allow_http)
+    stall = (
+        stall_timeout_from_env(env)
+        if "GROK_DESKTOP_STALL_TIMEOUT" in env
+        else float(settings.get("stall_timeout"))
+    )
+    store = Store.open(paths)
+    if getattr(store, "recovered_from", None) is not None:
+        notices.append(
+            f"The history database was damaged; it was moved to {store.recovered_from} "
+            "and a new history was started."
+        )
+    client = XaiClient(
+        base_url=base_url, api_key=key.key, stall_timeout=stall, allow_insecure_http=allow_http
+    )
+    catalog = ModelCatalog(paths.cache / "language-models.json", base_url)
+    if key.key is None:
+        notices.append(
+            "No API key is set. Set the XAI_API_KEY environment variable or run "
+            "`grok-desktop key set`, then restart; or try `grok-desktop --demo`."
+            + (f" ({key.problem})" if key.problem else "")
+        )
+    return AppParts(paths, settings, store, client, catalog, key, demo, notices, closers)
+
+
+def _install_asyncgen_hooks(loop: asyncio.AbstractEventLoop) -> None:
+    # qasync sets no async-generator hooks on Unix; without them leaving an SSE loop early
+    # warns "async generator ignored GeneratorExit".
+    sys.set_asyncgen_hooks(
+        firstiter=loop._asyncgen_firstiter_hook,  # type: ignore[attr-defined]
+        finalizer=loop._asyncgen_finalizer_hook,  # type: ignore[attr-defined]
+    )
+
+
+def run_app(args: argparse.Namespace) -> int:
+    import qasync
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from grok_desktop.services.chat import ChatService
+    from grok_desktop.services.conversations import ConversationService
+    from grok_desktop.services.models import ModelService
+    from grok_desktop.storage.errors import StorageError
+    from grok_desktop.ui.main_window import MainWindow, load_attachment_image
+    from grok_desktop.ui.theme import chat_palette
+
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    _install_asyncgen_hooks(loop)
+
+    try:
+        parts = build_parts(args)
+    except (StorageError, ConfigError, OSError) as exc:
+        text = exc.user_message() if isinstance(exc, ConfigError) else str(exc)
+        QMessageBox.critical(None, APP_NAME, text)
+        print(f"error: {text}", file=sys.stderr)
+        return 1
+
+    chat = ChatService(parts.store, lambda: parts.client, parts.catalog)
+    conversations = ConversationService(parts.store)
+    models = ModelService(parts.catalog, lambda: parts.client, parts.settings)
+    window = MainWindow(
+        chat=chat,
+        conversations=conversations,
+        models=models,
+        settings=parts.settings,
+        palette=chat_palette(str(parts.settings.get("theme"))),
+        state_file=parts.paths.root / "window.ini",
+        image_loader=lambda sha: load_attachment_image(parts.store, sha),
+        demo=parts.demo,
+        notice=" ".join(parts.notices) or None,
+    )
+    window.show()
+
+    closed = asyncio.Event()
+    app.aboutToQuit.connect(closed.set)
+    app.lastWindowClosed.connect(closed.set)
+    with loop:
+        loop.run_until_complete(closed.wait())
+        chat.stop()
+        loop.run_until_complete(parts.aclose())
+        loop.run_until_complete(loop.shutdown_asyncgens())
+    sys.set_asyncgen_hooks(None, None)
+    return 0

@@ -1,0 +1,1 @@
+"""Image preparation for the API (Pillow, no Qt)."""

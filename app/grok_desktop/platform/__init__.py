@@ -1,0 +1,1 @@
+"""OS edges: secrets, hotkeys, single instance, tray, screen capture, desktop entry."""

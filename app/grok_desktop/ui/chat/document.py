@@ -1,0 +1,243 @@
+"""The chat view's QTextDocument: one QTextFrame per message, rendered once.
+
+A finished message is rendered in one go. A streaming message grows by *increments*: blocks
+that are finished (see `MarkdownRenderer.stable_prefix_length`) are inserted once, only the open
+tail is replaced on each update, so the cost of an update does not grow with the answer or the
+conversation. Frames keep their own positions as the document changes around them.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QTextCursor,
+    QTextDocument,
+    QTextFrame,
+    QTextFrameFormat,
+    QTextLength,
+)
+
+from grok_desktop.domain.content import Role
+from grok_desktop.domain.conversation import Message
+from grok_desktop.ui.chat.message_html import (
+    BranchInfo,
+    footer_html,
+    header_html,
+    images_html,
+    status_html,
+    thinking_html,
+)
+from grok_desktop.ui.markdown import MarkdownRenderer, Palette
+
+
+def plain_html(text: str) -> str:
+    """User text as typed: escaped, line breaks kept."""
+    return "<p style='margin:0;'>" + html.escape(text).replace("\n", "<br>") + "</p>"
+
+
+@dataclass(slots=True)
+class _Stream:
+    """Where a streaming message stands."""
+
+    message: Message
+    committed: int = 0  # characters of content already inserted as finished blocks
+    tail_start: int = 0  # document position where the open tail begins
+    thinking_shown: bool = False
+    tail_code: list[str] = field(default_factory=list)
+
+
+class ChatDocument:
+    def __init__(self, doc: QTextDocument, renderer: MarkdownRenderer, palette: Palette) -> None:
+        self.doc = doc
+        self.renderer = renderer
+        self.palette = palette
+        self.frames: dict[str, QTextFrame] = {}
+        self.messages: dict[str, Message] = {}
+        self.branches: dict[str, BranchInfo | None] = {}
+        self.code_blocks: dict[str, list[str]] = {}
+        self.expanded_thinking: set[str] = set()
+        self.order: list[str] = []
+        self._stream: _Stream | None = None
+
+    # -- whole messages -------------------------------------------------------------------------
+    def clear(self) -> None:
+        self.doc.clear()
+        self.frames.clear()
+        self.messages.clear()
+        self.branches.clear()
+        self.code_blocks.clear()
+        self.order.clear()
+        self._stream = None
+
+    def _frame_format(self, role: Role) -> QTextFrameFormat:
+        fmt = QTextFrameFormat()
+        fmt.setPadding(10)
+        fmt.setTopMargin(4)
+        fmt.setBottomMargin(8)
+        fmt.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
+        if role is Role.USER:
+            fmt.setBackground(QBrush(QColor(self.palette.user_bg)))
+        return fmt
+
+    def _new_frame(self, message: Message, at_start: bool) -> QTextFrame:
+        cursor = QTextCursor(self.doc)
+        if at_start and self.order:
+            first = self.frames[self.order[0]]
+            cursor.setPosition(first.firstPosition() - 1)
+        else:
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+        return cursor.insertFrame(self._frame_format(message.role))
+
+    def _message_html(self, message: Message) -> str:
+        body: str
+        if message.role is Role.USER:
+            body = plain_html(message.content)
+            self.code_blocks[message.id] = []
+        else:
+            rendered = self.renderer.render(message.content)
+            body = rendered.html
+            self.code_blocks[message.id] = rendered.code_blocks
+        return (
+            header_html(message, self.palette)
+            + thinking_html(
+                message, message.id in self.expanded_thinking, self.palette, streaming=False
+            )
+            + images_html(message)
+            + body
+            + status_html(message, self.palette)
+            + footer_html(message, self.branches.get(message.id), self.palette)
+        )
+
+    def _fill(self, frame: QTextFrame, content_html: str) -> None:
+        cursor = frame.firstCursorPosition()
+        cursor.setPosition(frame.lastPosition(), QTextCursor.MoveMode.KeepAnchor)
+        cursor.insertHtml(content_html)
+
+    def add(
+        self, message: Message, branch: BranchInfo | None = None, at_start: bool = False
+    ) -> None:
+        self.messages[message.id] = message
+        self.branches[message.id] = branch
+        frame = self._new_frame(message, at_start)
+        self.frames[message.id] = frame
+        if at_start:
+            self.order.insert(0, message.id)
+        else:
+            self.order.append(message.id)
+        self._fill(frame, self._message_html(message))
+
+    def update(self, message: Message, branch: BranchInfo | None = None) -> None:
+        if message.id not in self.frames:
+            self.add(message, branch)
+            return
+        self.messages[message.id] = message
+        self.branches[message.id] = branch
+        self._fill(self.frames[message.id], self._message_html(message))
+
+    def toggle_thinking(self, message_id: str) -> None:
+        if message_id in self.expanded_thinking:
+            self.expanded_thinking.discard(message_id)
+        else:
+            self.expanded_thinking.add(message_id)
+        if message_id in self.messages and (
+            self._stream is None or self._stream.message.id != message_id
+        ):
+            self.update(self.messages[message_id], self.branches.get(message_id))
+
+    def message_at(self, position: int) -> str | None:
+        for mid, frame in self.frames.items():
+            if frame.firstPosition() <= position <= frame.lastPosition():
+                return mid
+        return None
+
+    def code_block(self, message_id: str, index: int) -> str | None:
+        blocks = self.code_blocks.get(message_id, [])
+        if self._stream is not None and self._stream.message.id == message_id:
+            blocks = blocks + self._stream.tail_code
+        return blocks[index] if 0 <= index < len(blocks) else None
+
+    # -- streaming ------------------------------------------------------------------------------
+    @property
+    def streaming_id(self) -> str | None:
+        return self._stream.message.id if self._stream else None
+
+    def begin_stream(self, message: Message) -> None:
+        self.messages[message.id] = message
+        self.branches[message.id] = None
+        self.code_blocks[message.id] = []
+        frame = self._new_frame(message, at_start=False)
+        self.frames[message.id] = frame
+        self.order.append(message.id)
+        self._fill(frame, header_html(message, self.palette))
+        self._stream = _Stream(message, tail_start=frame.lastPosition())
+
+    def _replace_tail(self, stream: _Stream, content_html: str) -> int:
+        """Replace [tail_start, frame end) with `content_html`; return the position after it."""
+        frame = self.frames[stream.message.id]
+        cursor = QTextCursor(self.doc)
+        cursor.setPosition(stream.tail_start)
+        cursor.setPosition(frame.lastPosition(), QTextCursor.MoveMode.KeepAnchor)
+        if content_html:
+            cursor.insertHtml(content_html)
+        else:
+            cursor.removeSelectedText()
+        return cursor.position()
+
+    def stream_update(self, content: str, reasoning: str) -> None:
+        """Show the answer so far; `content` and `reasoning` are the whole texts so far."""
+        stream = self._stream
+        if stream is None:
+            return
+        stream.message.content = content
+        stream.message.reasoning = reasoning
+        if reasoning and not stream.thinking_shown and not content:
+            stream.tail_start = self._replace_tail(
+                stream, thinking_html(stream.message, False, self.palette, streaming=True)
+            )
+            stream.thinking_shown = True
+        open_text = content[stream.committed :]
+        stable = self.renderer.stable_prefix_length(open_text)
+        if stable > 0:
+            self._commit(stream, open_text[:stable])
+            open_text = content[stream.committed :]
+        code_offset = len(self.code_blocks[stream.message.id])
+        tail = self.renderer.render(open_text, code_offset=code_offset) if open_text else None
+        stream.tail_code = tail.code_blocks if tail else []
+        self._replace_tail(stream, tail.html if tail else "")
+
+    def _commit(self, stream: _Stream, text: str) -> None:
+        blocks = self.code_blocks[stream.message.id]
+        done = self.renderer.render(text, code_offset=len(blocks))
+        blocks.extend(done.code_blocks)
+        stream.tail_start = self._replace_tail(stream, done.html)
+        stream.committed += len(text)
+        stream.tail_code = []
+
+    def end_stream(self, final: Message, branch: BranchInfo | None = None) -> None:
+        """Settle the streaming message: the tail becomes final, status and actions appear."""
+        stream = self._stream
+        if stream is None or stream.message.id != final.id:
+            self.update(final, branch)
+            return
+        self._stream = None
+        rest = final.content[stream.committed :]
+        if stream.message.content != final.content[: len(stream.message.content)]:
+            self.update(final, branch)  # the stored text differs: render it whole, once
+            return
+        stream.message = final
+        self.messages[final.id] = final
+        self.branches[final.id] = branch
+        blocks = self.code_blocks[final.id]
+        done = self.renderer.render(rest, code_offset=len(blocks)) if rest else None
+        if done is not None:
+            blocks.extend(done.code_blocks)
+        tail = (done.html if done else "") + status_html(final, self.palette)
+        tail += footer_html(final, branch, self.palette)
+        if final.reasoning and not stream.thinking_shown:
+            self.update(final, branch)
+            return
+        self._replace_tail(stream, tail)

@@ -1,0 +1,416 @@
+"""The main window (`mainWindow`): conversation list | chat view over the composer, status bar
+with the state and the usage meter. All signal wiring is in `_connect_signals()`; the window
+reaches nothing but the services it is given.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QImage, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from grok_desktop import APP_NAME
+from grok_desktop.domain.content import Role
+from grok_desktop.domain.conversation import Conversation, Message, MessageStatus
+from grok_desktop.domain.models import LanguageModel
+from grok_desktop.domain.pricing import format_usd
+from grok_desktop.services.chat import ChatService
+from grok_desktop.services.conversations import WINDOW, ConversationService
+from grok_desktop.services.models import ModelService
+from grok_desktop.services.turn import TurnOutcome
+from grok_desktop.storage.settings import Settings
+from grok_desktop.ui.chat.message_html import BranchInfo
+from grok_desktop.ui.chat.view import ChatView
+from grok_desktop.ui.composer import Composer
+from grok_desktop.ui.conversation_list import ConversationPanel
+from grok_desktop.ui.markdown import Palette
+from grok_desktop.ui.shortcuts import SHORTCUTS, ShortcutsDialog
+
+
+def _branches(positions: dict[str, tuple[int, int]]) -> dict[str, BranchInfo]:
+    return {mid: BranchInfo(i, n) for mid, (i, n) in positions.items()}
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        *,
+        chat: ChatService,
+        conversations: ConversationService,
+        models: ModelService,
+        settings: Settings,
+        palette: Palette,
+        state_file: Path,
+        image_loader: object = None,
+        demo: bool = False,
+        notice: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.chat = chat
+        self.conversations = conversations
+        self.models = models
+        self.settings = settings
+        self.current: Conversation | None = None
+        self._editing: str | None = None
+        self._state = QSettings(str(state_file), QSettings.Format.IniFormat)
+
+        self.panel = ConversationPanel(self)
+        self.view = ChatView(palette, image_loader=image_loader, parent=self)  # type: ignore[arg-type]
+        self.composer = Composer(self)
+        self.banner = QLabel(self)
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.banner.setStyleSheet(
+            "QLabel#banner { background: #fff4ce; color: #5c4400; padding: 6px 10px; }"
+        )
+        self.banner.setVisible(bool(notice))
+        self.banner.setText(notice or "")
+
+        right = QWidget(self)
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.banner)
+        column.addWidget(self.view, 1)
+        column.addWidget(self.composer)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.panel)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([260, 740])
+        self.setCentralWidget(self.splitter)
+
+        self.status_label = QLabel("Ready", self)
+        self.status_label.setObjectName("statusText")
+        self.status_label.setAccessibleName("Status")
+        self.usage_meter = QLabel("", self)
+        self.usage_meter.setObjectName("usageMeter")
+        self.usage_meter.setAccessibleName("Usage")
+        self.undo_button = QPushButton("Undo", self)
+        self.undo_button.setObjectName("undoButton")
+        self.undo_button.hide()
+        self.statusBar().addWidget(self.status_label, 1)
+        self.statusBar().addPermanentWidget(self.undo_button)
+        self.statusBar().addPermanentWidget(self.usage_meter)
+        if demo:
+            badge = QLabel(" Demo ", self)
+            badge.setObjectName("demoBadge")
+            badge.setToolTip("Answers come from the built-in local demo server; no key needed.")
+            badge.setStyleSheet(
+                "QLabel#demoBadge { background: #6b4eff; color: white; border-radius: 4px;"
+                " font-weight: bold; padding: 1px 6px; }"
+            )
+            self.statusBar().addPermanentWidget(badge)
+        self._undo_timer = QTimer(self)
+        self._undo_timer.setSingleShot(True)
+        self._undo_timer.setInterval(10_000)
+        self._undo_timer.timeout.connect(self.undo_button.hide)
+
+        self._install_shortcuts()
+        self._connect_signals()
+        self._restore_state()
+        self._update_title()
+        self.conversations.load_first_page()
+        self._fill_models(self.models.chat_models())
+        self.models.refresh()
+        self.composer.edit.setFocus()
+
+    # -- wiring ---------------------------------------------------------------------------------
+    def _install_shortcuts(self) -> None:
+        handlers = {
+            "new_chat": self.new_chat,
+            "search": self.panel.focus_search,
+            "focus_composer": lambda: self.composer.edit.setFocus(),
+            "settings": lambda: self.status_label.setText("Settings are not available yet."),
+            "shortcuts": lambda: ShortcutsDialog(self).exec(),
+            "rename": lambda: self.panel.start_rename(),
+            "stop": self.chat.stop,
+            "quit": self.close,
+        }
+        for shortcut in SHORTCUTS:
+            if shortcut.action not in handlers or shortcut.action == "delete":
+                continue
+            action = QAction(shortcut.label, self)
+            action.setObjectName(f"action_{shortcut.action}")
+            action.setShortcuts([QKeySequence(k) for k in shortcut.keys])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(handlers[shortcut.action])
+            self.addAction(action)
+        undo = QAction("Undo delete", self)
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        undo.triggered.connect(self._on_undo_clicked)
+        self.panel.list.addAction(undo)
+        undo.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    def _connect_signals(self) -> None:
+        self.composer.send_requested.connect(self.on_composer_send_requested)
+        self.composer.stop_requested.connect(self.chat.stop)
+        self.composer.model_chosen.connect(self.on_composer_model_chosen)
+        self.chat.user_message_added.connect(self.on_chat_user_message_added)
+        self.chat.reply_started.connect(self.on_chat_reply_started)
+        self.chat.content_received.connect(lambda t: self.view.append_stream(t))
+        self.chat.reasoning_received.connect(lambda t: self.view.append_stream("", t))
+        self.chat.reply_finished.connect(self.on_chat_reply_finished)
+        self.chat.status_changed.connect(self.status_label.setText)
+        self.chat.busy_changed.connect(self.composer.set_streaming)
+        self.chat.failed.connect(self.show_error)
+        self.conversations.page_loaded.connect(self.on_conversations_page_loaded)
+        self.conversations.search_finished.connect(self.on_conversations_search_finished)
+        self.conversations.conversation_changed.connect(self.on_conversations_changed)
+        self.conversations.conversation_deleted.connect(self.on_conversations_deleted)
+        self.conversations.failed.connect(self.show_error)
+        self.models.models_changed.connect(self._fill_models)
+        self.models.failed.connect(self.show_error)
+        self.panel.conversation_activated.connect(self.open_conversation)
+        self.panel.search_hit_activated.connect(self.on_panel_search_hit_activated)
+        self.panel.new_chat_requested.connect(self.new_chat)
+        self.panel.rename_requested.connect(self.conversations.rename)
+        self.panel.pin_requested.connect(self.conversations.set_pinned)
+        self.panel.delete_requested.connect(self.conversations.delete)
+        self.panel.more_requested.connect(self.conversations.load_more)
+        self.panel.search_changed.connect(self.conversations.search)
+        self.view.action_requested.connect(self.on_view_action_requested)
+        self.undo_button.clicked.connect(self._on_undo_clicked)
+
+    # -- conversations --------------------------------------------------------------------------
+    def _update_title(self) -> None:
+        title = self.current.title if self.current else None
+        self.setWindowTitle(f"{title} — {APP_NAME}" if title else APP_NAME)
+
+    def new_chat(self) -> None:
+        self.chat.stop()
+        self.current = None
+        self.view.show_messages([])
+        self.panel.select(None)
+        self._update_title()
+        self.composer.edit.setFocus()
+
+    def open_conversation(self, conversation_id: str, focus_message: str | None = None) -> None:
+        if self.current is not None and self.current.id == conversation_id and not focus_message:
+            return
+        conversation = self.conversations.store.get_conversation(conversation_id)
+        if conversation is None:
+            return
+        if self.chat.busy:
+            self.chat.stop()
+        self.current = conversation
+        messages, positions = self.conversations.open(conversation_id)
+        shown = messages[-WINDOW:]
+        if focus_message and focus_message not in {m.id for m in shown}:
+            shown = messages
+        self.view.show_messages(shown, _branches(positions), has_earlier=len(shown) < len(messages))
+        self._shown_from = len(messages) - len(shown)
+        if conversation.model:
+            self.composer.set_current_model(conversation.model)
+        if focus_message:
+            self.view.scroll_to_message(focus_message)
+        self._update_title()
+        self._update_usage_meter()
+
+    def reload_conversation(self) -> None:
+        if self.current is not None:
+            cid = self.current.id
+            self.current = None
+            self.open_conversation(cid)
+
+    def on_panel_search_hit_activated(self, conversation_id: str, message_id: str) -> None:
+        self.current = None if self.current and self.current.id == conversation_id else self.current
+        self.open_conversation(conversation_id, message_id or None)
+
+    def on_conversations_page_loaded(self, page: list[Conversation], append: bool) -> None:
+        if self.panel.searching and not append and self.panel.search.text().strip():
+            return
+        self.panel.set_conversations(page, append=append)
+        self.panel.select(self.current.id if self.current else None)
+
+    def on_conversations_search_finished(self, query: str, hits: list[object]) -> None:
+        if query == self.panel.search.text():
+            self.panel.show_search_results(hits)  # type: ignore[arg-type]
+
+    def on_conversations_changed(self, conversation: Conversation) -> None:
+        if self.current is not None and self.current.id == conversation.id:
+            self.current = conversation
+            self._update_title()
+        if not self.panel.searching:
+            self.conversations.load_first_page()
+
+    def on_conversations_deleted(self, conversation_id: str) -> None:
+        if self.current is not None and self.current.id == conversation_id:
+            self.new_chat()
+        self.conversations.load_first_page()
+        self.status_label.setText("Conversation deleted.")
+        self.undo_button.show()
+        self._undo_timer.start()
+
+    def _on_undo_clicked(self) -> None:
+        self.undo_button.hide()
+        self.conversations.undo_delete()
+        self.status_label.setText("Conversation restored.")
+
+    # -- sending --------------------------------------------------------------------------------
+    def _model(self) -> str | None:
+        return self.composer.current_model() or self.models.default_model()
+
+    def on_composer_send_requested(self, text: str) -> None:
+        model = self._model()
+        if model is None:
+            self.show_error("No model is known yet: check the connection and the API key.")
+            return
+        if self.current is None:
+            system = str(self.settings.get("default_system_prompt") or "") or None
+            self.current = self.conversations.create(model, system)
+            self._update_title()
+        if self._editing:
+            self.chat.edit_and_resend(self._editing, text, model)
+            self._editing = None
+        else:
+            self.chat.send(self.current.id, text, model)
+        self.composer.clear()
+
+    def on_composer_model_chosen(self, model: str) -> None:
+        self.settings.set("default_model", model)
+
+    def on_chat_user_message_added(self, conversation_id: str, message: Message) -> None:
+        if self.current is not None and self.current.id == conversation_id:
+            if (
+                self._editing is None
+                and message.parent_id
+                and message.parent_id not in (self.view.chat.messages)
+            ):
+                self.reload_conversation()
+            else:
+                self.reload_conversation() if self.view.chat.order and (
+                    self.view.chat.messages[self.view.chat.order[-1]].id != message.parent_id
+                ) else self.view.add_message(message)
+        self.conversations.load_first_page()
+
+    def on_chat_reply_started(self, conversation_id: str, message: Message | None) -> None:
+        if self.current is None or self.current.id != conversation_id:
+            return
+        if message is None:
+            message = Message(
+                id="unsaved",
+                conversation_id=conversation_id,
+                parent_id=None,
+                role=Role.ASSISTANT,
+                content="",
+                created=datetime.now(UTC),
+                status=MessageStatus.STREAMING,
+            )
+        self.view.begin_stream(message)
+
+    def on_chat_reply_finished(
+        self, conversation_id: str, outcome: TurnOutcome | None, stored: Message | None
+    ) -> None:
+        if self.current is not None and self.current.id == conversation_id:
+            if stored is not None:
+                positions = self.conversations.store.branch_positions(conversation_id)
+                info = positions.get(stored.id)
+                self.view.end_stream(stored, BranchInfo(*info) if info else None)
+            elif outcome is not None:
+                self.view.end_stream(self._unsaved(conversation_id, outcome))
+        self._update_usage_meter(outcome)
+        self.conversations.load_first_page()
+
+    def _unsaved(self, conversation_id: str, outcome: TurnOutcome) -> Message:
+        return Message(
+            id="unsaved",
+            conversation_id=conversation_id,
+            parent_id=None,
+            role=Role.ASSISTANT,
+            content=outcome.content,
+            reasoning=outcome.reasoning,
+            created=datetime.now(UTC),
+            model=outcome.model,
+            status=outcome.status,
+            error=outcome.error.user_message() if outcome.error else None,
+            usage=outcome.usage,
+            cost_usd=outcome.cost.usd,
+        )
+
+    # -- message actions ------------------------------------------------------------------------
+    def on_view_action_requested(self, action: str, message_id: str) -> None:
+        store = self.conversations.store
+        model = self._model() or ""
+        if action == "copied":
+            self.status_label.setText("Message copied.")
+        elif action == "code-copied":
+            self.status_label.setText("Code copied.")
+        elif action in ("regenerate", "retry"):
+            self.chat.regenerate(message_id, model)
+            self.reload_conversation()
+        elif action == "continue":
+            self.chat.continue_reply(message_id, model)
+        elif action == "edit":
+            message = store.get_message(message_id)
+            if message is not None:
+                self._editing = message_id
+                self.composer.edit.setPlainText(message.content)
+                self.composer.edit.setFocus()
+                self.status_label.setText(
+                    "Editing: Enter sends the edited message as a new branch."
+                )
+        elif action == "delete":
+            store.delete_message(message_id)
+            self.reload_conversation()
+        elif action in ("prev", "next"):
+            self.conversations.switch_branch(message_id, -1 if action == "prev" else 1)
+            self.reload_conversation()
+
+    # -- status ---------------------------------------------------------------------------------
+    def show_error(self, text: str) -> None:
+        self.status_label.setText(text.splitlines()[0] if text else "")
+        self.status_label.setToolTip(text)
+
+    def _update_usage_meter(self, outcome: TurnOutcome | None = None) -> None:
+        if outcome is not None and outcome.usage is not None:
+            u = outcome.usage
+            self.usage_meter.setText(
+                f"Last: {u.prompt_tokens:,} in · {u.output_tokens:,} out · "
+                f"{format_usd(outcome.cost.usd)}"
+            )
+
+    def _fill_models(self, models: list[LanguageModel]) -> None:
+        current = (self.current.model if self.current else None) or self.models.default_model()
+        self.composer.set_models([(m.id, m.accepts_images) for m in models], current)
+
+    # -- state ----------------------------------------------------------------------------------
+    def _restore_state(self) -> None:
+        geometry = self._state.value("geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1100, 720)
+        splitter = self._state.value("splitter")
+        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
+            self.splitter.restoreState(splitter)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.chat.stop()
+        self._state.setValue("geometry", self.saveGeometry())
+        self._state.setValue("splitter", self.splitter.saveState())
+        self._state.sync()
+        super().closeEvent(event)
+
+
+def load_attachment_image(store: object, sha256: str) -> QImage | None:
+    try:
+        data = store.read_attachment(sha256)  # type: ignore[attr-defined]
+    except Exception:
+        return None
+    image = QImage()
+    image.loadFromData(data)
+    return image
