@@ -301,9 +301,11 @@ def _map_http_error(
         return ConnectError("Could not connect to the API within 10 s.")
     if isinstance(exc, httpx.TimeoutException):
         return StallError(f"No data arrived for {stall:.0f} s.")
+    detail = str(exc).strip()
+    detail = f" ({detail})" if detail else ""
     if isinstance(exc, httpx.ConnectError | httpx.ProxyError):
-        return ConnectError(f"Could not connect to the API: {exc}")
+        return ConnectError(f"Could not connect to the API{detail}.")
     if streamed:
-        return StreamInterruptedError(f"The connection broke mid-answer ({exc}).")
+        return StreamInterruptedError(f"The connection was closed mid-answer{detail}.")
     # Broken before any event: the request may never have reached the model; retry is safe.
-    return ConnectError(f"The connection failed: {exc}")
+    return ConnectError(f"The connection failed{detail}.")

@@ -164,7 +164,7 @@ class StallError(TransportError):
 
 class StreamInterruptedError(TransportError):
     retryable = True  # only ever retried when no answer text had arrived
-    hint = "The connection broke mid-answer; the text received so far was kept. Try again."
+    hint = "The text received so far was kept; Retry or Continue to get the rest."
 
 
 class InBandStreamError(TransportError):

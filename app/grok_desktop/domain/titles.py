@@ -7,7 +7,7 @@ import re
 DEFAULT_TITLE = "New chat"
 MAX_TITLE = 60
 _WS = re.compile(r"\s+")
-_MARKUP = re.compile(r"[`*_#>\[\]]+")
+_MARKUP = re.compile(r"[`*#>\[\]]+")
 
 
 def title_from_text(text: str, limit: int = MAX_TITLE) -> str:

@@ -127,7 +127,7 @@ class Composer(QWidget):
         self.model_picker.blockSignals(True)
         self.model_picker.clear()
         for model_id, images in models:
-            label = f"{model_id}  🖼" if images else model_id
+            label = f"{model_id} · images" if images else model_id
             self.model_picker.addItem(label, model_id)
             tip = "Accepts images" if images else "Text only"
             self.model_picker.setItemData(

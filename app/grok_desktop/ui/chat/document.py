@@ -41,11 +41,13 @@ def plain_html(text: str) -> str:
 
 @dataclass(slots=True)
 class _Stream:
-    """Where a streaming message stands."""
+    """Where a streaming message stands. Each committed piece and the open tail sit in their
+    own sub-frame: `insertHtml` after existing text would merge the first inserted block into
+    the block before it (losing its heading or code styling), filling an empty frame does not."""
 
     message: Message
+    tail: QTextFrame
     committed: int = 0  # characters of content already inserted as finished blocks
-    tail_start: int = 0  # document position where the open tail begins
     thinking_shown: bool = False
     tail_code: list[str] = field(default_factory=list)
 
@@ -173,19 +175,20 @@ class ChatDocument:
         self.frames[message.id] = frame
         self.order.append(message.id)
         self._fill(frame, header_html(message, self.palette))
-        self._stream = _Stream(message, tail_start=frame.lastPosition())
+        self._stream = _Stream(message, tail=self._sub_frame_after(frame.lastPosition()))
 
-    def _replace_tail(self, stream: _Stream, content_html: str) -> int:
-        """Replace [tail_start, frame end) with `content_html`; return the position after it."""
-        frame = self.frames[stream.message.id]
+    def _sub_frame_after(self, position: int) -> QTextFrame:
+        fmt = QTextFrameFormat()
+        fmt.setMargin(0)
+        fmt.setPadding(0)
+        fmt.setBorder(0)
         cursor = QTextCursor(self.doc)
-        cursor.setPosition(stream.tail_start)
-        cursor.setPosition(frame.lastPosition(), QTextCursor.MoveMode.KeepAnchor)
-        if content_html:
-            cursor.insertHtml(content_html)
-        else:
-            cursor.removeSelectedText()
-        return cursor.position()
+        cursor.setPosition(position)
+        return cursor.insertFrame(fmt)
+
+    def _next_piece(self, stream: _Stream) -> None:
+        """The tail frame is done: a new, empty tail frame follows it."""
+        stream.tail = self._sub_frame_after(stream.tail.lastPosition() + 1)
 
     def stream_update(self, content: str, reasoning: str) -> None:
         """Show the answer so far; `content` and `reasoning` are the whole texts so far."""
@@ -195,49 +198,51 @@ class ChatDocument:
         stream.message.content = content
         stream.message.reasoning = reasoning
         if reasoning and not stream.thinking_shown and not content:
-            stream.tail_start = self._replace_tail(
-                stream, thinking_html(stream.message, False, self.palette, streaming=True)
+            self._fill(
+                stream.tail, thinking_html(stream.message, False, self.palette, streaming=True)
             )
+            self._next_piece(stream)
             stream.thinking_shown = True
         open_text = content[stream.committed :]
         stable = self.renderer.stable_prefix_length(open_text)
         if stable > 0:
-            self._commit(stream, open_text[:stable])
-            open_text = content[stream.committed :]
-        code_offset = len(self.code_blocks[stream.message.id])
-        tail = self.renderer.render(open_text, code_offset=code_offset) if open_text else None
-        stream.tail_code = tail.code_blocks if tail else []
-        self._replace_tail(stream, tail.html if tail else "")
-
-    def _commit(self, stream: _Stream, text: str) -> None:
-        blocks = self.code_blocks[stream.message.id]
-        done = self.renderer.render(text, code_offset=len(blocks))
-        blocks.extend(done.code_blocks)
-        stream.tail_start = self._replace_tail(stream, done.html)
-        stream.committed += len(text)
-        stream.tail_code = []
+            blocks = self.code_blocks[stream.message.id]
+            done = self.renderer.render(open_text[:stable], code_offset=len(blocks))
+            blocks.extend(done.code_blocks)
+            self._fill(stream.tail, done.html)
+            self._next_piece(stream)
+            stream.committed += stable
+            open_text = open_text[stable:]
+        if open_text:
+            tail = self.renderer.render(
+                open_text, code_offset=len(self.code_blocks[stream.message.id])
+            )
+            stream.tail_code = tail.code_blocks
+            self._fill(stream.tail, tail.html)
+        else:
+            stream.tail_code = []
 
     def end_stream(self, final: Message, branch: BranchInfo | None = None) -> None:
-        """Settle the streaming message: the tail becomes final, status and actions appear."""
+        """Settle the streaming message: the tail becomes final, status and actions appear.
+        A reply that had reasoning, or whose stored text differs from what was shown, is
+        rendered whole once instead."""
         stream = self._stream
-        if stream is None or stream.message.id != final.id:
+        self._stream = None
+        if (
+            stream is None
+            or stream.message.id != final.id
+            or final.reasoning
+            or not final.content.startswith(final.content[: stream.committed])
+            or final.content[: stream.committed] != stream.message.content[: stream.committed]
+        ):
             self.update(final, branch)
             return
-        self._stream = None
-        rest = final.content[stream.committed :]
-        if stream.message.content != final.content[: len(stream.message.content)]:
-            self.update(final, branch)  # the stored text differs: render it whole, once
-            return
-        stream.message = final
         self.messages[final.id] = final
         self.branches[final.id] = branch
         blocks = self.code_blocks[final.id]
+        rest = final.content[stream.committed :]
         done = self.renderer.render(rest, code_offset=len(blocks)) if rest else None
         if done is not None:
             blocks.extend(done.code_blocks)
         tail = (done.html if done else "") + status_html(final, self.palette)
-        tail += footer_html(final, branch, self.palette)
-        if final.reasoning and not stream.thinking_shown:
-            self.update(final, branch)
-            return
-        self._replace_tail(stream, tail)
+        self._fill(stream.tail, tail + footer_html(final, branch, self.palette))
