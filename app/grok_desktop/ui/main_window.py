@@ -204,8 +204,7 @@ class MainWindow(QMainWindow):
         conversation = self.conversations.store.get_conversation(conversation_id)
         if conversation is None:
             return
-        if self.chat.busy:
-            self.chat.stop()
+        # A running answer goes on (and keeps being saved) while another conversation shows.
         self.current = conversation
         messages, positions = self.conversations.open(conversation_id)
         shown = messages[-WINDOW:]
@@ -285,16 +284,14 @@ class MainWindow(QMainWindow):
 
     def on_chat_user_message_added(self, conversation_id: str, message: Message) -> None:
         if self.current is not None and self.current.id == conversation_id:
-            if (
-                self._editing is None
-                and message.parent_id
-                and message.parent_id not in (self.view.chat.messages)
-            ):
+            # the first message gives the conversation its title
+            self.current = self.conversations.store.get_conversation(conversation_id)
+            self._update_title()
+            order = self.view.chat.order
+            if message.parent_id == (order[-1] if order else None):
+                self.view.add_message(message)
+            else:  # an edit: a new branch from further up
                 self.reload_conversation()
-            else:
-                self.reload_conversation() if self.view.chat.order and (
-                    self.view.chat.messages[self.view.chat.order[-1]].id != message.parent_id
-                ) else self.view.add_message(message)
         self.conversations.load_first_page()
 
     def on_chat_reply_started(self, conversation_id: str, message: Message | None) -> None:
@@ -310,6 +307,12 @@ class MainWindow(QMainWindow):
                 created=datetime.now(UTC),
                 status=MessageStatus.STREAMING,
             )
+        order = self.view.chat.order
+        if message.parent_id is not None and (not order or order[-1] != message.parent_id):
+            # a regeneration: show the branch that leads to the new answer
+            messages, positions = self.conversations.open(conversation_id)
+            shown = [m for m in messages if m.id != message.id][-WINDOW:]
+            self.view.show_messages(shown, _branches(positions))
         self.view.begin_stream(message)
 
     def on_chat_reply_finished(
@@ -351,7 +354,6 @@ class MainWindow(QMainWindow):
             self.status_label.setText("Code copied.")
         elif action in ("regenerate", "retry"):
             self.chat.regenerate(message_id, model)
-            self.reload_conversation()
         elif action == "continue":
             self.chat.continue_reply(message_id, model)
         elif action == "edit":
