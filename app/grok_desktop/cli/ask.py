@@ -22,6 +22,7 @@ from grok_desktop.domain.pricing import ModelPrice
 from grok_desktop.media.images import ImageError, PreparedImage, prepare_image_file
 from grok_desktop.services.catalog import ModelCatalog
 from grok_desktop.services.context import context_messages
+from grok_desktop.services.titles import model_title
 from grok_desktop.services.turn import TurnObserver, TurnOutcome, run_turn
 from grok_desktop.storage.errors import StorageError
 from grok_desktop.storage.store import Store
@@ -49,7 +50,25 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--show-reasoning", action="store_true", help="print the model's reasoning to stderr"
     )
+    p.add_argument(
+        "--retries",
+        type=_retries,
+        default=None,
+        metavar="N",
+        help="try a failed request (5xx, 429, network error, stall) again up to N times "
+        "before giving up; only before any answer text arrived (default 3; 0: never)",
+    )
     p.set_defaults(func=run_ask)
+
+
+def _retries(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
 
 
 def _read_prompt(ctx: CliContext, words: list[str]) -> str:
@@ -78,11 +97,21 @@ class _Printer(TurnObserver):
         self.show_reasoning = show_reasoning
         self.thinking_shown = False
         self.last_char = "\n"
+        self.reasoning_last_char = "\n"
+
+    def _end_reasoning(self) -> None:
+        """Close the reasoning shown on stderr (its own line), or clear "Thinking…"."""
+        if self.thinking_shown:
+            self.ctx.stderr.write("\r\033[K")
+            self.ctx.stderr.flush()
+            self.thinking_shown = False
+        if self.reasoning_last_char != "\n":
+            self.ctx.stderr.write("\n")
+            self.ctx.stderr.flush()
+            self.reasoning_last_char = "\n"
 
     def content(self, text: str) -> None:
-        if self.thinking_shown and not self.show_reasoning:
-            self.ctx.stderr.write("\r\033[K" if self.ctx.stderr.isatty() else "")
-            self.thinking_shown = False
+        self._end_reasoning()
         if self.stream_text:
             self.ctx.stdout.write(text)
             self.ctx.stdout.flush()
@@ -90,21 +119,31 @@ class _Printer(TurnObserver):
 
     def reasoning(self, text: str) -> None:
         if self.show_reasoning:
-            self.ctx.stderr.write(text)
-            self.ctx.stderr.flush()
+            if text:
+                self.ctx.stderr.write(text)
+                self.ctx.stderr.flush()
+                self.reasoning_last_char = text[-1]
         elif not self.thinking_shown and self.ctx.stderr.isatty():
             self.ctx.stderr.write("Thinking…")
             self.ctx.stderr.flush()
             self.thinking_shown = True
 
     def retrying(self, notice: RetryNotice) -> None:
-        self.ctx.stderr.write(notice.describe() + "\n")
+        self._end_reasoning()
+        reason = notice.reason.rstrip()
+        if reason and reason[-1] not in ".!?":
+            reason += "."
+        wait = f"{notice.delay:.1f}" if notice.delay < 10 else f"{notice.delay:.0f}"
+        self.ctx.stderr.write(
+            f"{reason} Retrying in {wait} s (attempt {notice.attempt} of {notice.max_attempts})…\n"
+        )
         self.ctx.stderr.flush()
 
     def storage_failed(self, error: StorageError) -> None:
         self.ctx.stderr.write(f"warning: {error} The answer is still shown here.\n")
 
     def end_line(self) -> None:
+        self._end_reasoning()
         if self.stream_text and self.last_char != "\n":
             self.ctx.stdout.write("\n")
             self.ctx.stdout.flush()
@@ -240,6 +279,10 @@ async def _ask_with(
         printer.end_line()
         raise
     printer.end_line()
+    if not history and outcome.error is None and ctx.settings.get("model_titles"):
+        title = await model_title(client, model, prompt)
+        if title:
+            store.set_auto_title(conversation.id, title)
     return await _report(ctx, args, client, catalog, store, outcome)
 
 

@@ -1,0 +1,35 @@
+"""Model-made titles: asked with a small request, cleaned, and never fatal."""
+
+from __future__ import annotations
+
+import asyncio
+
+from grok_desktop.api.client import XaiClient
+from grok_desktop.api.retry import NO_RETRY
+from grok_desktop.devserver import DevServer, Script
+from grok_desktop.services.titles import clean_title, model_title
+
+
+def test_clean_title() -> None:
+    assert clean_title('"Rust borrow checker help."') == "Rust borrow checker help"
+    assert clean_title("   ") is None
+
+
+def test_model_title_uses_a_short_request_and_survives_errors() -> None:
+    with DevServer() as srv:
+
+        async def go() -> None:
+            async with XaiClient(
+                base_url=srv.base_url, api_key="xai-test-key", retry=NO_RETRY
+            ) as client:
+                srv.enqueue(Script(text="“Sourdough starter troubleshooting.”"))
+                title = await model_title(client, "grok-4.3", "my bread won't rise")
+                assert title == "Sourdough starter troubleshooting"
+                body = srv.requests[-1].body
+                assert body is not None
+                assert body["max_completion_tokens"] == 32
+                assert "my bread won't rise" in body["messages"][0]["content"]
+                srv.enqueue(Script(status=500))
+                assert await model_title(client, "grok-4.3", "x") is None
+
+        asyncio.run(go())
