@@ -57,7 +57,7 @@ def _common(suppress: bool) -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from grok_desktop.cli import ask, history, models
+    from grok_desktop.cli import ask, history, key, models
 
     parser = _Parser(
         prog="grok-desktop",
@@ -74,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.register(sub, parents)
     history.register(sub, parents)
     models.register(sub, parents)
+    key.register(sub, parents)
     return parser
 
 
