@@ -15,6 +15,7 @@ from grok_desktop import APP_ID, APP_NAME, __version__
 from grok_desktop.api.client import XaiClient
 from grok_desktop.api.errors import ConfigError
 from grok_desktop.api.transport import normalize_base_url, stall_timeout_from_env
+from grok_desktop.platform.logs import setup_logging
 from grok_desktop.platform.secrets import KeySource, ResolvedKey, open_secret_store, resolve_api_key
 from grok_desktop.services.catalog import ModelCatalog
 from grok_desktop.storage.paths import DataPaths
@@ -49,6 +50,7 @@ def build_parts(args: argparse.Namespace, env: dict[str, str] | None = None) -> 
     env = dict(os.environ) if env is None else env
     paths = DataPaths.resolve(getattr(args, "data_dir", None) or env.get("GROK_DESKTOP_DATA_DIR"))
     paths.ensure()
+    setup_logging(paths.logs, debug=bool(getattr(args, "debug", False)))
     settings = Settings.load(paths.settings)
     closers: list[Callable[[], Any]] = []
     notices: list[str] = []

@@ -16,6 +16,7 @@ from grok_desktop import APP_NAME, __version__
 from grok_desktop.cli import exits
 from grok_desktop.cli.context import CliContext
 from grok_desktop.cli.exits import CliError
+from grok_desktop.platform.logs import setup_logging
 from grok_desktop.platform.secrets import redact_text
 
 
@@ -57,7 +58,7 @@ def _common(suppress: bool) -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from grok_desktop.cli import ask, history, key, models
+    from grok_desktop.cli import ask, history, key, models, usage
 
     parser = _Parser(
         prog="grok-desktop",
@@ -75,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     history.register(sub, parents)
     models.register(sub, parents)
     key.register(sub, parents)
+    usage.register(sub, parents)
     return parser
 
 
@@ -87,6 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_app(args)
     ctx = CliContext(args)
     try:
+        setup_logging(ctx.paths.logs, debug=bool(args.debug))
         return int(args.func(ctx, args))
     except CliError as exc:
         ctx.stderr.write(f"error: {exc.message}\n")
