@@ -13,6 +13,7 @@ from typing import TextIO
 
 from grok_desktop.api.client import XaiClient
 from grok_desktop.api.errors import ConfigError
+from grok_desktop.api.retry import RetryPolicy
 from grok_desktop.api.transport import normalize_base_url, stall_timeout_from_env
 from grok_desktop.cli.exits import INTERNAL, USAGE, CliError
 from grok_desktop.platform.secrets import (
@@ -96,10 +97,12 @@ class CliContext:
         return resolve_api_key(self.secrets(), self.env)
 
     def client(self, api_key: str | None) -> XaiClient:
+        retries = getattr(self.args, "retries", None)  # `ask --retries N`
         return XaiClient(
             base_url=self.base_url,
             api_key=api_key,
             stall_timeout=self.stall_timeout,
+            retry=None if retries is None else RetryPolicy(max_retries=retries),
             allow_insecure_http=self.allow_insecure_http,
         )
 
