@@ -74,7 +74,8 @@ async def run_turn(
     flush_interval: float = 0.25,
 ) -> TurnOutcome:
     """Stream one answer. Returns the outcome for API failures (partial text kept, status
-    error); re-raises cancellation after saving the partial answer as cancelled."""
+    error); re-raises cancellation (or any other exception) after saving the partial answer
+    as cancelled."""
     obs = observer or TurnObserver()
     outcome = TurnOutcome(MessageStatus.STREAMING, request.model)
     recorder: ReplyRecorder | None = None
@@ -131,7 +132,10 @@ async def run_turn(
     except XaiError as err:
         outcome.status = MessageStatus.ERROR
         outcome.error = err
-    except asyncio.CancelledError:
+    except BaseException:
+        # Cancelled (Stop, Ctrl+C), or anything else that ends the turn early: an observer
+        # failing (stdout closed under `grok-desktop ask ... | head`), a second Ctrl+C. Keep
+        # what arrived instead of leaving the reply `streaming` with its last text unsaved.
         outcome.status = MessageStatus.CANCELLED
         _settle(outcome, content, reasoning, recorder, storage_failed, None)
         raise
