@@ -70,6 +70,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo", action="store_true", help="start the app against the built-in demo server"
     )
+    once = parser.add_mutually_exclusive_group()
+    once.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check store, rendering, streaming and the window offscreen; exit 0 if healthy",
+    )
+    once.add_argument(
+        "--install-desktop-entry",
+        action="store_true",
+        help="add Grok Desktop to this user's application menu (Linux)",
+    )
+    once.add_argument(
+        "--uninstall-desktop-entry",
+        action="store_true",
+        help="remove what --install-desktop-entry added",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     parents = [_common(suppress=True)]
     ask.register(sub, parents)
@@ -84,6 +100,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
+        if args.self_test:
+            from grok_desktop.selftest import run_self_test
+
+            return run_self_test()
+        if args.install_desktop_entry or args.uninstall_desktop_entry:
+            from grok_desktop.platform.desktop_entry import run_cli
+
+            return run_cli(uninstalling=args.uninstall_desktop_entry)
         from grok_desktop.main import run_app
 
         return run_app(args)
