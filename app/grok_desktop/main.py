@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grok_desktop import APP_ID, APP_NAME, __version__
 from grok_desktop.api.client import XaiClient
@@ -21,6 +21,9 @@ from grok_desktop.services.catalog import ModelCatalog
 from grok_desktop.storage.paths import DataPaths
 from grok_desktop.storage.settings import Settings
 from grok_desktop.storage.store import Store
+
+if TYPE_CHECKING:
+    from grok_desktop.ui.main_window import MainWindow
 
 DEMO_KEY = "xai-demo-key-0000"
 
@@ -112,16 +115,36 @@ def _install_asyncgen_hooks(loop: asyncio.AbstractEventLoop) -> None:
     )
 
 
+def build_window(parts: AppParts) -> MainWindow:
+    """The services and the main window over `parts` (not shown). The app and the UI tests
+    build it the same way; needs a QApplication and an asyncio loop set."""
+    from grok_desktop.services.chat import ChatService
+    from grok_desktop.services.conversations import ConversationService
+    from grok_desktop.services.models import ModelService
+    from grok_desktop.ui.main_window import MainWindow, load_attachment_image
+    from grok_desktop.ui.theme import chat_palette
+
+    chat = ChatService(parts.store, lambda: parts.client, parts.catalog)
+    conversations = ConversationService(parts.store)
+    models = ModelService(parts.catalog, lambda: parts.client, parts.settings)
+    return MainWindow(
+        chat=chat,
+        conversations=conversations,
+        models=models,
+        settings=parts.settings,
+        palette=chat_palette(str(parts.settings.get("theme"))),
+        state_file=parts.paths.root / "window.ini",
+        image_loader=lambda sha: load_attachment_image(parts.store, sha),
+        demo=parts.demo,
+        notice=" ".join(parts.notices) or None,
+    )
+
+
 def run_app(args: argparse.Namespace) -> int:
     import qasync
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from grok_desktop.services.chat import ChatService
-    from grok_desktop.services.conversations import ConversationService
-    from grok_desktop.services.models import ModelService
     from grok_desktop.storage.errors import StorageError
-    from grok_desktop.ui.main_window import MainWindow, load_attachment_image
-    from grok_desktop.ui.theme import chat_palette
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
@@ -140,20 +163,7 @@ def run_app(args: argparse.Namespace) -> int:
         print(f"error: {text}", file=sys.stderr)
         return 1
 
-    chat = ChatService(parts.store, lambda: parts.client, parts.catalog)
-    conversations = ConversationService(parts.store)
-    models = ModelService(parts.catalog, lambda: parts.client, parts.settings)
-    window = MainWindow(
-        chat=chat,
-        conversations=conversations,
-        models=models,
-        settings=parts.settings,
-        palette=chat_palette(str(parts.settings.get("theme"))),
-        state_file=parts.paths.root / "window.ini",
-        image_loader=lambda sha: load_attachment_image(parts.store, sha),
-        demo=parts.demo,
-        notice=" ".join(parts.notices) or None,
-    )
+    window = build_window(parts)
     window.show()
 
     closed = asyncio.Event()
@@ -161,7 +171,7 @@ def run_app(args: argparse.Namespace) -> int:
     app.lastWindowClosed.connect(closed.set)
     with loop:
         loop.run_until_complete(closed.wait())
-        chat.stop()
+        window.chat.stop()
         loop.run_until_complete(parts.aclose())
         loop.run_until_complete(loop.shutdown_asyncgens())
     sys.set_asyncgen_hooks(None, None)

@@ -35,6 +35,8 @@ class ModelService(QObject):
         self._client = client
         self.settings = settings
         self._task: asyncio.Task[None] | None = None
+        #: Why the list could not be loaded (shown again when a send finds no model).
+        self.last_error: str | None = None
 
     def chat_models(self) -> list[LanguageModel]:
         return [m for m in self.catalog.models if is_chat_model(m)]
@@ -59,8 +61,10 @@ class ModelService(QObject):
             await self.catalog.refresh(self._client(), force=force)
         except XaiError as exc:
             if not self.catalog.models:
-                self.failed.emit(f"Could not load the model list: {exc.message}")
+                self.last_error = f"Could not load the model list: {exc.message}"
+                self.failed.emit(self.last_error)
             return
+        self.last_error = None
         if not self.settings.get("default_model"):
             chosen = self.catalog.default_model()
             if chosen:

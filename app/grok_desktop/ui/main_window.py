@@ -266,7 +266,12 @@ class MainWindow(QMainWindow):
     def on_composer_send_requested(self, text: str) -> None:
         model = self._model()
         if model is None:
-            self.show_error("No model is known yet: check the connection and the API key.")
+            # Say why (a rejected key, no connection) and ask again: the list may load now.
+            self.show_error(
+                self.models.last_error
+                or "No model is known yet: check the connection and the API key."
+            )
+            self.models.refresh(force=True)
             return
         if self.current is None:
             system = str(self.settings.get("default_system_prompt") or "") or None

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from PySide6.QtGui import (
     QBrush,
     QColor,
+    QTextBlockFormat,
+    QTextCharFormat,
     QTextCursor,
     QTextDocument,
     QTextFrame,
@@ -117,6 +119,17 @@ class ChatDocument:
     def _fill(self, frame: QTextFrame, content_html: str) -> None:
         cursor = frame.firstCursorPosition()
         cursor.setPosition(frame.lastPosition(), QTextCursor.MoveMode.KeepAnchor)
+        # Empty the frame and reset the block that is left before inserting: otherwise that
+        # block keeps its list (or other block formatting) from the previous fill, and the
+        # new first block joins it: a re-rendered "1. 2." list became "1. 1.", a paragraph
+        # after a list became a list item.
+        cursor.removeSelectedText()
+        old_list = cursor.currentList()
+        if old_list is not None:
+            old_list.remove(cursor.block())
+        cursor.setBlockFormat(QTextBlockFormat())
+        cursor.setBlockCharFormat(QTextCharFormat())
+        cursor.setCharFormat(QTextCharFormat())
         cursor.insertHtml(content_html)
 
     def add(
