@@ -5,6 +5,7 @@ checks, one line each with its time:
 
     qt        a QApplication starts on the platform plugin
     icon      the packaged icons load (package data present)
+    keyring   this OS's keyring backend loads (without talking to the keyring)
     store     the SQLite history opens; a message is written and read back
     markdown  a reply with a code block renders into a QTextDocument
     stream    the built-in local server streams one answer through XaiClient.stream_chat
@@ -71,6 +72,33 @@ def _check_icon(ctx: _Context) -> str:
     if icon.isNull() or sizes != sorted(ICON_SIZES):
         raise RuntimeError(f"app icon incomplete: sizes {sizes}, expected {list(ICON_SIZES)}")
     return f"app icon with {len(sizes)} sizes ({sizes[0]}-{sizes[-1]} px)"
+
+
+def _check_keyring(ctx: _Context) -> str:
+    """This OS's keyring backend can be loaded (keyring finds backends by entry point and
+    imports them by name, which a bundle easily misses). Does not talk to the keyring: no
+    Secret Service on a headless machine is not a defect of the installation."""
+    from importlib.metadata import entry_points, version
+
+    names = {ep.name for ep in entry_points(group="keyring.backends")}
+    if sys.platform.startswith("linux"):
+        import secretstorage.dhcrypto  # noqa: F401  (needs cryptography and its cffi backend)
+        from keyring.backends import SecretService  # noqa: F401
+
+        backend = "SecretService"
+    elif sys.platform == "darwin":
+        from keyring.backends import macOS  # noqa: F401
+
+        backend = "macOS"
+    elif sys.platform == "win32":
+        from keyring.backends import Windows  # noqa: F401
+
+        backend = "Windows"
+    else:
+        return f"keyring {version('keyring')} (no native backend expected on {sys.platform})"
+    if backend not in names:
+        raise RuntimeError(f"keyring's {backend} entry point is missing (found {sorted(names)})")
+    return f"keyring {version('keyring')}: the {backend} backend loads"
 
 
 def _check_store(ctx: _Context) -> str:
@@ -220,6 +248,7 @@ def _check_window(ctx: _Context) -> str:
 CHECKS: list[tuple[str, Callable[[_Context], str]]] = [
     ("qt", _check_qt),
     ("icon", _check_icon),
+    ("keyring", _check_keyring),
     ("store", _check_store),
     ("markdown", _check_markdown),
     ("stream", _check_stream),
