@@ -197,6 +197,10 @@ def test_deb_installs_runs_and_removes_cleanly(built: dict[str, Path]) -> None:
     assert not Path(f"/opt/{APP_ID}").exists()
     assert not Path(f"/usr/bin/{APP_ID}").exists()
     assert not Path(f"/usr/share/applications/{APP_ID}.desktop").exists()
+    assert not Path(f"/usr/share/icons/hicolor/256x256/apps/{APP_ID}.png").exists()
+    _run(["dpkg", "--purge", APP_ID])  # also forget the package (postrm leaves it "config-files")
+    status = subprocess.run(["dpkg-query", "-W", APP_ID], capture_output=True, text=True)
+    assert status.returncode != 0
 
 
 def test_tarball_runs_from_anywhere(built: dict[str, Path]) -> None:
