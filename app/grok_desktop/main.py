@@ -120,6 +120,7 @@ def build_window(parts: AppParts) -> MainWindow:
     build it the same way; needs a QApplication and an asyncio loop set."""
     from grok_desktop.services.chat import ChatService
     from grok_desktop.services.conversations import ConversationService
+    from grok_desktop.services.keys import KeyService
     from grok_desktop.services.models import ModelService
     from grok_desktop.ui.main_window import MainWindow, load_attachment_image
     from grok_desktop.ui.theme import chat_palette
@@ -137,6 +138,7 @@ def build_window(parts: AppParts) -> MainWindow:
         image_loader=lambda sha: load_attachment_image(parts.store, sha),
         demo=parts.demo,
         notice=" ".join(parts.notices) or None,
+        keys=None if parts.demo else KeyService(lambda: parts.client, parts.key),
     )
 
 
@@ -169,10 +171,21 @@ def run_app(args: argparse.Namespace) -> int:
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)
     app.lastWindowClosed.connect(closed.set)
+    from grok_desktop.ui.onboarding import start_onboarding
+
+    onboarding = start_onboarding(  # no key yet: paste one, or restart in demo mode
+        window,
+        demo=parts.demo,
+        quit_app=closed.set,
+        data_dir=getattr(args, "data_dir", None),
+        debug=bool(getattr(args, "debug", False)),
+    )
     with loop:
         loop.run_until_complete(closed.wait())
         window.chat.stop()
         loop.run_until_complete(parts.aclose())
         loop.run_until_complete(loop.shutdown_asyncgens())
     sys.set_asyncgen_hooks(None, None)
+    if onboarding is not None and onboarding.demo_asked:
+        onboarding.relaunch_if_asked()
     return 0

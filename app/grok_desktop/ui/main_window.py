@@ -23,11 +23,12 @@ from grok_desktop import APP_NAME
 from grok_desktop.domain.content import Role
 from grok_desktop.domain.conversation import Conversation, Message, MessageStatus
 from grok_desktop.domain.models import LanguageModel
-from grok_desktop.domain.pricing import format_usd
 from grok_desktop.services.chat import ChatService
 from grok_desktop.services.conversations import WINDOW, ConversationService
+from grok_desktop.services.keys import KeyService
 from grok_desktop.services.models import ModelService
 from grok_desktop.services.turn import TurnOutcome
+from grok_desktop.services.usage import UsageService
 from grok_desktop.storage.settings import Settings
 from grok_desktop.ui.chat.message_html import BranchInfo
 from grok_desktop.ui.chat.view import ChatView
@@ -35,6 +36,7 @@ from grok_desktop.ui.composer import Composer
 from grok_desktop.ui.conversation_list import ConversationPanel
 from grok_desktop.ui.markdown import Palette
 from grok_desktop.ui.shortcuts import SHORTCUTS, ShortcutsDialog
+from grok_desktop.ui.usage_meter import UsageMeter
 
 
 def _branches(positions: dict[str, tuple[int, int]]) -> dict[str, BranchInfo]:
@@ -54,6 +56,7 @@ class MainWindow(QMainWindow):
         image_loader: object = None,
         demo: bool = False,
         notice: str | None = None,
+        keys: KeyService | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
@@ -61,6 +64,7 @@ class MainWindow(QMainWindow):
         self.conversations = conversations
         self.models = models
         self.settings = settings
+        self.keys = keys  # the API key from Settings and onboarding (None: not changeable)
         self.current: Conversation | None = None
         self._editing: str | None = None
         self._state = QSettings(str(state_file), QSettings.Format.IniFormat)
@@ -96,9 +100,7 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel("Ready", self)
         self.status_label.setObjectName("statusText")
         self.status_label.setAccessibleName("Status")
-        self.usage_meter = QLabel("", self)
-        self.usage_meter.setObjectName("usageMeter")
-        self.usage_meter.setAccessibleName("Usage")
+        self.usage_meter = UsageMeter(UsageService(conversations.store, settings), self)
         self.undo_button = QPushButton("Undo", self)
         self.undo_button.setObjectName("undoButton")
         self.undo_button.hide()
@@ -134,7 +136,8 @@ class MainWindow(QMainWindow):
             "new_chat": self.new_chat,
             "search": self.panel.focus_search,
             "focus_composer": lambda: self.composer.edit.setFocus(),
-            "settings": lambda: self.status_label.setText("Settings are not available yet."),
+            "settings": self.open_settings,
+            "usage": lambda: self.usage_meter.open_window(),
             "shortcuts": lambda: ShortcutsDialog(self).exec(),
             "rename": lambda: self.panel.start_rename(),
             "stop": self.chat.stop,
@@ -383,12 +386,12 @@ class MainWindow(QMainWindow):
         self.status_label.setToolTip(text)
 
     def _update_usage_meter(self, outcome: TurnOutcome | None = None) -> None:
-        if outcome is not None and outcome.usage is not None:
-            u = outcome.usage
-            self.usage_meter.setText(
-                f"Last: {u.prompt_tokens:,} in · {u.output_tokens:,} out · "
-                f"{format_usd(outcome.cost.usd)}"
-            )
+        self.usage_meter.refresh(self.current.id if self.current else None, outcome)
+
+    def open_settings(self) -> None:
+        from grok_desktop.ui.settings_dialog import show_settings
+
+        show_settings(self)
 
     def _fill_models(self, models: list[LanguageModel]) -> None:
         current = (self.current.model if self.current else None) or self.models.default_model()

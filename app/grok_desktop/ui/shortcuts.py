@@ -21,6 +21,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("search", ("Ctrl+K", "Ctrl+F"), "Search conversations"),
     Shortcut("focus_composer", ("Ctrl+L",), "Focus the message box"),
     Shortcut("settings", ("Ctrl+,",), "Settings"),
+    Shortcut("usage", ("Ctrl+Shift+U",), "Usage and costs"),
     Shortcut("shortcuts", ("Ctrl+/",), "This list of shortcuts"),
     Shortcut("rename", ("F2",), "Rename the selected conversation"),
     Shortcut("delete", ("Del",), "Delete the selected conversation (with Undo)"),
