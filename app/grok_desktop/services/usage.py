@@ -58,7 +58,7 @@ class Totals:
     def __add__(self, other: Totals) -> Totals:
         return Totals(
             self.replies + other.replies,
-            _add_usage(self.usage, other.usage),
+            self.usage + other.usage,
             self.cost_usd + other.cost_usd,
             self.unknown_cost_replies + other.unknown_cost_replies,
         )
@@ -83,18 +83,6 @@ class Totals:
             known = m.cost_usd is not None
             total = total + cls(1, m.usage, m.cost_usd or Decimal(0), 0 if known else 1)
         return total
-
-
-def _add_usage(a: Usage, b: Usage) -> Usage:
-    # Usage.__add__ keeps ticks only when both sides have them; here ticks are not summed.
-    return Usage(
-        a.prompt_tokens + b.prompt_tokens,
-        a.completion_tokens + b.completion_tokens,
-        a.reasoning_tokens + b.reasoning_tokens,
-        a.cached_tokens + b.cached_tokens,
-        a.image_tokens + b.image_tokens,
-        a.total_tokens + b.total_tokens,
-    )
 
 
 @dataclass(frozen=True, slots=True)
