@@ -146,7 +146,13 @@ def run_app(args: argparse.Namespace) -> int:
     import qasync
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    from grok_desktop.platform.single_instance import SingleInstance, command_from_args
     from grok_desktop.storage.errors import StorageError
+
+    command = command_from_args(args)
+    instance = SingleInstance.for_data_dir(getattr(args, "data_dir", None))
+    if not instance.claim():  # Grok Desktop already runs on this data: hand it the command
+        return instance.forward(command)
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
@@ -156,6 +162,7 @@ def run_app(args: argparse.Namespace) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     _install_asyncgen_hooks(loop)
+    instance.listen()  # commands from later `grok-desktop` runs queue until the window exists
 
     try:
         parts = build_parts(args)
@@ -167,10 +174,14 @@ def run_app(args: argparse.Namespace) -> int:
 
     window = build_window(parts)
     window.show()
+    from grok_desktop.ui.quick_ask_wiring import install_quick_ask
+
+    quick_ask = install_quick_ask(window, parts, instance, command)  # hotkey, tray, Quick Ask
 
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)
     app.lastWindowClosed.connect(closed.set)
+    quick_ask.quit_requested.connect(closed.set)
     from grok_desktop.ui.onboarding import start_onboarding
 
     onboarding = start_onboarding(  # no key yet: paste one, or restart in demo mode
@@ -183,6 +194,7 @@ def run_app(args: argparse.Namespace) -> int:
     with loop:
         loop.run_until_complete(closed.wait())
         window.chat.stop()
+        quick_ask.shutdown()
         loop.run_until_complete(parts.aclose())
         loop.run_until_complete(loop.shutdown_asyncgens())
     sys.set_asyncgen_hooks(None, None)

@@ -70,6 +70,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo", action="store_true", help="start the app against the built-in demo server"
     )
+    window = parser.add_mutually_exclusive_group()
+    window.add_argument(
+        "--quick-ask",
+        action="store_true",
+        help="open the Quick Ask window (in the running app if there is one)",
+    )
+    window.add_argument(
+        "--show", action="store_true", help="show the main window of the running app"
+    )
     once = parser.add_mutually_exclusive_group()
     once.add_argument(
         "--self-test",
