@@ -30,7 +30,7 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
-from PySide6.QtCore import SLOT, QCoreApplication, QObject, QTimer, Slot
+from PySide6.QtCore import SLOT, QCoreApplication, QObject, QSocketNotifier, QTimer, Slot
 from PySide6.QtDBus import (
     QDBusConnection,
     QDBusMessage,
@@ -201,6 +201,10 @@ class FakePortal(QDBusVirtualObject):
 
 def serve() -> int:
     app = QCoreApplication(sys.argv[:1])
+    # End when the test closes our stdin (or dies): dbus-run-session then stops its daemon.
+    # (Terminating dbus-run-session itself would leave the dbus-daemon running.)
+    stdin = QSocketNotifier(sys.stdin.fileno(), QSocketNotifier.Type.Read)
+    stdin.activated.connect(lambda: os.read(sys.stdin.fileno(), 1024) or app.quit())
     bus = QDBusConnection.sessionBus()
     portal = FakePortal(bus)
     if not bus.registerVirtualObject(
@@ -238,6 +242,7 @@ def portal_process() -> Iterator[tuple[subprocess.Popen[str], str]]:
         pytest.skip("needs dbus-run-session (package dbus)")
     proc = subprocess.Popen(
         ["dbus-run-session", "--", sys.executable, __file__, "--fake-portal"],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -252,8 +257,13 @@ def portal_process() -> Iterator[tuple[subprocess.Popen[str], str]]:
             break
     assert address, proc.stderr.read() if proc.stderr else "no address"
     yield proc, address
-    proc.terminate()
-    proc.wait(10)
+    assert proc.stdin is not None
+    proc.stdin.close()  # the fake quits; dbus-run-session stops the bus and exits
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
 
 
 @pytest.fixture
