@@ -34,6 +34,7 @@ from grok_desktop.ui.chat.message_html import BranchInfo
 from grok_desktop.ui.chat.view import ChatView
 from grok_desktop.ui.composer import Composer
 from grok_desktop.ui.conversation_list import ConversationPanel
+from grok_desktop.ui.image_window import install_image_pane
 from grok_desktop.ui.markdown import Palette
 from grok_desktop.ui.shortcuts import SHORTCUTS, ShortcutsDialog
 from grok_desktop.ui.usage_meter import UsageMeter
@@ -123,6 +124,7 @@ class MainWindow(QMainWindow):
 
         self._install_shortcuts()
         self._connect_signals()
+        self.image_pane = install_image_pane(self)
         self._restore_state()
         self._update_title()
         self.conversations.load_first_page()
@@ -276,6 +278,9 @@ class MainWindow(QMainWindow):
             )
             self.models.refresh(force=True)
             return
+        images = [] if self._editing else self.image_pane.images_for_send(model)
+        if images is None:
+            return  # the image pane says why: still preparing, or the model cannot see images
         if self.current is None:
             system = str(self.settings.get("default_system_prompt") or "") or None
             self.current = self.conversations.create(model, system)
@@ -284,7 +289,8 @@ class MainWindow(QMainWindow):
             self.chat.edit_and_resend(self._editing, text, model)
             self._editing = None
         else:
-            self.chat.send(self.current.id, text, model)
+            self.chat.send(self.current.id, text, model, images)
+            self.image_pane.clear()
         self.composer.clear()
 
     def on_composer_model_chosen(self, model: str) -> None:

@@ -20,6 +20,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("new_chat", ("Ctrl+N",), "New chat"),
     Shortcut("search", ("Ctrl+K", "Ctrl+F"), "Search conversations"),
     Shortcut("focus_composer", ("Ctrl+L",), "Focus the message box"),
+    Shortcut("screenshot", ("Ctrl+Shift+S",), "Capture a screen region and attach it"),
     Shortcut("settings", ("Ctrl+,",), "Settings"),
     Shortcut("usage", ("Ctrl+Shift+U",), "Usage and costs"),
     Shortcut("shortcuts", ("Ctrl+/",), "This list of shortcuts"),
