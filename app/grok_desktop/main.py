@@ -199,5 +199,6 @@ def run_app(args: argparse.Namespace) -> int:
         loop.run_until_complete(loop.shutdown_asyncgens())
     sys.set_asyncgen_hooks(None, None)
     if onboarding is not None and onboarding.demo_asked:
+        instance.release()  # the demo app, started next, claims this data dir
         onboarding.relaunch_if_asked()
     return 0
