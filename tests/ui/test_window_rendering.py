@@ -1,6 +1,6 @@
 """An answer drawn piece by piece while it streams must end up like the same answer drawn in
-one go when the conversation is opened again: same text, same lists, same tables. (Block
-spacing still differs: see the xfail test at the end.)"""
+one go when the conversation is opened again: same text, same lists, same tables, same
+spacing."""
 
 from __future__ import annotations
 
@@ -62,18 +62,23 @@ def test_streamed_answer_looks_like_the_reopened_one(
     assert streamed == reopened
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known: the first block of each streamed piece loses its block format (heading "
-    "level, margins) and the pieces' sub-frames add empty blocks, so spacing differs until "
-    "the conversation is reopened",
-)
+def _height(window: MainWindow, message_id: str) -> float:
+    layout = window.view.document().documentLayout()
+    return layout.frameBoundingRect(window.view.chat.frames[message_id]).height()
+
+
+@pytest.mark.parametrize("name", sorted(ANSWERS))
 def test_streamed_answer_has_the_reopened_spacing(
-    window: MainWindow, ui: Any, devserver: Any
+    window: MainWindow, ui: Any, devserver: Any, name: str
 ) -> None:
-    devserver.enqueue(Script(text=ANSWERS["heading code table"], tokens_per_second=60))
+    """Headings keep their level and margins when they start a streamed piece, and the blocks
+    between pieces take no room: the streamed answer is as tall as the reopened one."""
+    devserver.enqueue(Script(text=ANSWERS[name], tokens_per_second=60))
     ui.ask("show me")
     _user, reply = ui.path()
+    assert window.view.updates > 1
     streamed = structure(window, reply.id, spacing=True)
+    streamed_height = _height(window, reply.id)
     window.reload_conversation()
     assert streamed == structure(window, reply.id, spacing=True)
+    assert abs(streamed_height - _height(window, reply.id)) <= 2

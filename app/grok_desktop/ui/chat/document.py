@@ -18,6 +18,7 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
+    QTextDocumentFragment,
     QTextFrame,
     QTextFrameFormat,
     QTextLength,
@@ -39,6 +40,17 @@ from grok_desktop.ui.markdown import MarkdownRenderer, Palette
 def plain_html(text: str) -> str:
     """User text as typed: escaped, line breaks kept."""
     return "<p style='margin:0;'>" + html.escape(text).replace("\n", "<br>") + "</p>"
+
+
+def _make_gap(cursor: QTextCursor) -> None:
+    """Give the (empty) block at `cursor` (almost) no height: a block that the document's
+    structure needs but that should not show as a blank line."""
+    gap = QTextBlockFormat()
+    gap.setLineHeight(0, QTextBlockFormat.LineHeightTypes.FixedHeight.value)
+    cursor.setBlockFormat(gap)
+    tiny = QTextCharFormat()
+    tiny.setFontPointSize(1)
+    cursor.setBlockCharFormat(tiny)
 
 
 @dataclass(slots=True)
@@ -130,7 +142,21 @@ class ChatDocument:
         cursor.setBlockFormat(QTextBlockFormat())
         cursor.setBlockCharFormat(QTextCharFormat())
         cursor.setCharFormat(QTextCharFormat())
-        cursor.insertHtml(content_html)
+        # `insertHtml` merges the first inserted block into the cursor's block, which keeps its
+        # own (reset) format: a streamed piece that began with a heading lost its level and
+        # margins. Parse into a document of its own, insert that, then give the first block
+        # the format the HTML asked for. (Same cost as insertHtml, which parses the same way.)
+        parsed = QTextDocument()
+        parsed.setHtml(content_html)
+        first = parsed.begin()
+        cursor.insertFragment(QTextDocumentFragment(parsed))
+        start = frame.firstCursorPosition()
+        if start.block().length() == 1 and first.length() > 1:
+            # HTML that starts with a list or a table is inserted after the (empty) block
+            # that was there: keep that block out of sight.
+            _make_gap(start)
+        else:
+            start.setBlockFormat(first.blockFormat())
 
     def add(
         self, message: Message, branch: BranchInfo | None = None, at_start: bool = False
@@ -197,7 +223,23 @@ class ChatDocument:
         fmt.setBorder(0)
         cursor = QTextCursor(self.doc)
         cursor.setPosition(position)
-        return cursor.insertFrame(fmt)
+        frame = cursor.insertFrame(fmt)
+        # A frame is followed by a block of its parent; between two pieces that empty block
+        # would show as a blank line while streaming. Make it (almost) no height.
+        after = QTextCursor(self.doc)
+        after.setPosition(frame.lastPosition() + 1)
+        _make_gap(after)
+        return frame
+
+    def _fill_piece(self, frame: QTextFrame, content_html: str) -> None:
+        """Fill a piece's sub-frame. The layout drops the top margin of a frame's first block,
+        so the frame carries it instead: a heading that starts a piece keeps its space."""
+        self._fill(frame, content_html)
+        cursor = frame.firstCursorPosition()
+        block_format = cursor.blockFormat()
+        frame_format = frame.frameFormat()
+        frame_format.setTopMargin(block_format.topMargin())
+        frame.setFrameFormat(frame_format)
 
     def _next_piece(self, stream: _Stream) -> None:
         """The tail frame is done: a new, empty tail frame follows it."""
@@ -222,7 +264,7 @@ class ChatDocument:
             blocks = self.code_blocks[stream.message.id]
             done = self.renderer.render(open_text[:stable], code_offset=len(blocks))
             blocks.extend(done.code_blocks)
-            self._fill(stream.tail, done.html)
+            self._fill_piece(stream.tail, done.html)
             self._next_piece(stream)
             stream.committed += stable
             open_text = open_text[stable:]
@@ -231,7 +273,7 @@ class ChatDocument:
                 open_text, code_offset=len(self.code_blocks[stream.message.id])
             )
             stream.tail_code = tail.code_blocks
-            self._fill(stream.tail, tail.html)
+            self._fill_piece(stream.tail, tail.html)
         else:
             stream.tail_code = []
 
@@ -258,4 +300,4 @@ class ChatDocument:
         if done is not None:
             blocks.extend(done.code_blocks)
         tail = (done.html if done else "") + status_html(final, self.palette)
-        self._fill(stream.tail, tail + footer_html(final, branch, self.palette))
+        self._fill_piece(stream.tail, tail + footer_html(final, branch, self.palette))
