@@ -159,6 +159,9 @@ def run_app(args: argparse.Namespace) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
+    from grok_desktop.ui.tray import app_icon
+
+    app.setWindowIcon(app_icon())  # every window: title bars, taskbars, Alt+Tab
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     _install_asyncgen_hooks(loop)

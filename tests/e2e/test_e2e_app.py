@@ -8,6 +8,7 @@ under artifacts/e2e/ for people to look at.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -125,6 +126,10 @@ def test_type_question_press_enter_answer_is_stored(display: str, tmp_path: Path
             title = _x(display, "xdotool", "getwindowname", window)
             assert "Grok Desktop" in title
             assert "hello from xdotool" in title  # the new conversation's title
+            # The app icon reaches the window manager (taskbars, Alt+Tab) with several sizes.
+            icon = _x(display, "xprop", "-id", window, "_NET_WM_ICON")
+            sizes = re.findall(r"Icon \((\d+) x \d+\)", icon)
+            assert {"16", "48"} <= set(sizes), icon[:200]
             _x(display, "xdotool", "windowfocus", "--sync", window)
             _x(display, "xdotool", "key", "ctrl+q")
             assert app.wait(20) == 0
