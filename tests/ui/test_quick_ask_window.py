@@ -107,6 +107,20 @@ def test_enter_streams_a_markdown_answer_that_is_stored(
     assert h.answers() == ["**Bold** answer with `code`.", "You said: and again"]
 
 
+def test_a_quick_ask_reply_shows_in_the_main_windows_usage_meter(
+    harness: Harness, devserver: DevServer
+) -> None:
+    h = harness
+    meter = h.window.usage_meter
+    h.wait(lambda: meter.snapshot is not None)
+    before = meter.snapshot.today.replies
+    h.hotkey()
+    h.ask("what does this cost")
+    h.wait(lambda: meter.snapshot.today.replies == before + 1)
+    assert meter.snapshot.last is not None and meter.snapshot.last.usage.completion_tokens > 0
+    assert "Last:" in meter.text()
+
+
 # (Offscreen, a window shown a second time is never made active again — a limitation of
 # Qt's offscreen platform, not of X11, where the e2e test shows it again and again. So each
 # test below relies on the first activation only.)

@@ -29,7 +29,7 @@ from grok_desktop.services.usage import (
 from grok_desktop.storage.settings import Settings
 from grok_desktop.storage.store import Store
 from grok_desktop.storage.timeutil import to_ms
-from grok_desktop.ui.usage_meter import LEVEL_STYLE, UsageMeter, meter_text
+from grok_desktop.ui.usage_meter import LEVEL_STYLE, UsageMeter, meter_text, meter_tooltip
 
 TIMEOUT = 10_000
 TODAY = date(2026, 11, 20)
@@ -312,3 +312,14 @@ def test_meter_text_shapes() -> None:
         "Last: 1,234 in (1,000 cached) · 56 out + 120 reasoning · $0.0012  │  "
         "Chat $0.01  │  Today $0.00  │  Month $0.00 / $5.00"
     )
+
+
+def test_meter_never_shows_unpriced_replies_as_free() -> None:
+    from grok_desktop.services.usage import UsageSnapshot
+
+    only_unknown = Totals(1, Usage(prompt_tokens=10), Decimal(0), unknown_cost_replies=1)
+    mixed = Totals(3, Usage(prompt_tokens=10), Decimal("0.25"), unknown_cost_replies=1)
+    s = UsageSnapshot(None, only_unknown, mixed, mixed, None)
+    assert meter_text(s) == "Chat cost unknown  │  Today $0.25 + ?  │  Month $0.25 + ?"
+    tip = meter_tooltip(s)
+    assert "1 with no known price" in tip and "not counted" in tip

@@ -22,6 +22,7 @@ from grok_desktop.platform.single_instance import SingleInstance
 from grok_desktop.services.catalog import ModelCatalog
 from grok_desktop.services.chat import ChatService
 from grok_desktop.services.quick_ask import QuickAskService
+from grok_desktop.services.turn import TurnOutcome
 from grok_desktop.storage.paths import DataPaths
 from grok_desktop.storage.settings import Settings
 from grok_desktop.storage.store import Store
@@ -106,6 +107,7 @@ class QuickAskFeature(QObject):
         self.quick.open_in_main_requested.connect(self.on_quick_open_in_main_requested)
         self.chat.user_message_added.connect(self._on_quick_chat_changed)
         self.chat.reply_finished.connect(self._on_quick_chat_changed)
+        self.chat.reply_finished.connect(self._on_quick_chat_reply_finished)
         quit_action = self.window.findChild(QAction, "action_quit")
         if quit_action is not None:  # Ctrl+Q quits even when closing only hides to the tray
             quit_action.triggered.disconnect()
@@ -147,6 +149,14 @@ class QuickAskFeature(QObject):
         current = self.window.current
         if current is not None and current.id == conversation_id and not self.window.chat.busy:
             self.window.reload_conversation()
+
+    def _on_quick_chat_reply_finished(self, _cid: str, outcome: object, _stored: object) -> None:
+        # A Quick Ask reply costs money too: the main window's meter shows it at once.
+        current = self.window.current
+        self.window.usage_meter.refresh(
+            current.id if current is not None else None,
+            outcome if isinstance(outcome, TurnOutcome) else None,
+        )
 
     def _on_hotkey_status(self, text: str) -> None:
         log.info("global shortcut: %s", text)

@@ -59,14 +59,23 @@ def budget_text(spent: Decimal, budget: Decimal | None) -> str:
     return f"{format_usd(spent)} of {format_usd(budget)} ({percent:.0f} %)"
 
 
+def total_usd(t: Totals) -> str:
+    """A total's cost; `+ ?` when some of its replies have no known price (their cost is not
+    in the sum, and a bare "$0.00" would claim they were free)."""
+    text = format_usd(t.cost_usd)
+    if t.unknown_cost_replies:
+        text = "cost unknown" if not t.cost_usd else f"{text} + ?"
+    return text
+
+
 def meter_text(s: UsageSnapshot) -> str:
     groups: list[str] = []
     if s.last is not None:
         groups.append(last_text(s.last))
     if s.conversation is not None and s.conversation.replies:
-        groups.append(f"Chat {format_usd(s.conversation.cost_usd)}")
-    groups.append(f"Today {format_usd(s.today.cost_usd)}")
-    month = f"Month {format_usd(s.month.cost_usd)}"
+        groups.append(f"Chat {total_usd(s.conversation)}")
+    groups.append(f"Today {total_usd(s.today)}")
+    month = f"Month {total_usd(s.month)}"
     if s.budget_usd:
         month += f" / {format_usd(s.budget_usd)}"
     groups.append(month)
@@ -75,7 +84,10 @@ def meter_text(s: UsageSnapshot) -> str:
 
 def _totals_line(t: Totals) -> str:
     replies = f"{t.replies:,} repl{'y' if t.replies == 1 else 'ies'}"
-    return f"{replies} · {_tokens(t):,} tokens · {format_usd(t.cost_usd)}"
+    line = f"{replies} · {_tokens(t):,} tokens · {format_usd(t.cost_usd)}"
+    if t.unknown_cost_replies:
+        line += f" (+ {t.unknown_cost_replies:,} with no known price)"
+    return line
 
 
 def meter_tooltip(s: UsageSnapshot) -> str:
