@@ -2,6 +2,8 @@
 # and a .venv with the project, reinstalled only when pyproject.toml changes.
 
 RUNTIME_DEBS=(
+  # Python with venv and pip (a minimal Debian/Ubuntu has python3 without them)
+  python3 python3-venv python3-pip
   # Qt (offscreen and xcb)
   libgl1 libegl1 libfontconfig1 libfreetype6 libx11-6 libxkbcommon0 libdbus-1-3 libglib2.0-0
   fonts-dejavu-core libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
@@ -31,9 +33,20 @@ install_debs() {
 
 ensure_venv() {  # $1: pip extras, e.g. "[test]" or ""
   local py=${PYTHON:-python3} stamp=.venv/.grok-desktop-installed want
+  # A venv whose creation failed half-way (e.g. no ensurepip) has a python but no pip:
+  # start it again rather than failing at every later run.
+  if [ -x .venv/bin/python ] && ! .venv/bin/python -m pip --version >/dev/null 2>&1; then
+    echo "== .venv is incomplete (no pip): creating it again"
+    rm -rf .venv
+  fi
   if [ ! -x .venv/bin/python ]; then
     echo "== creating .venv"
-    "$py" -m venv .venv
+    if ! "$py" -m venv .venv; then
+      rm -rf .venv
+      echo "error: could not create a Python virtual environment with $py." >&2
+      echo "Install the venv module (Debian/Ubuntu: sudo apt-get install python3-venv) and run this again." >&2
+      exit 1
+    fi
   fi
   want="$(sha256sum pyproject.toml | cut -d' ' -f1)$1"
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
