@@ -215,3 +215,22 @@ def test_nice_steps() -> None:
     chart = BarChart("t", [], str)
     chart.set_data([TODAY], [[0.0]])
     assert chart.maximum == 0
+
+
+def test_axis_labels_are_exact_multiples_of_one_step() -> None:
+    from grok_desktop.ui.usage_chart import axis_ticks
+    from grok_desktop.ui.usage_window import axis_tokens, axis_usd
+
+    assert [axis_tokens(v) for v in axis_ticks(15, whole=True)] == ["0", "5", "10", "15"]
+    assert axis_ticks(3, whole=True) == [0, 1, 2, 3]
+    assert [axis_usd(v) for v in axis_ticks(0.0002)] == [
+        "$0",
+        "$0.00005",
+        "$0.0001",
+        "$0.00015",
+        "$0.0002",
+    ]
+    assert [axis_usd(v) for v in axis_ticks(7.3)] == ["$0", "$2.00", "$4.00", "$6.00", "$8.00"]
+    labels = [axis_tokens(v) for v in axis_ticks(123_456, whole=True)]
+    assert labels == ["0", "50k", "100k", "150k"]
+    assert len(set(labels)) == len(labels)

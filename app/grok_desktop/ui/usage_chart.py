@@ -33,6 +33,19 @@ def nice_step(maximum: float, ticks: int = 4) -> float:
     return 10.0 * power
 
 
+def axis_ticks(maximum: float, *, whole: bool = False) -> list[float]:
+    """Gridline values from 0 up to the first step at or above `maximum`, each a multiple of
+    one round step, so every label is exact ("0, 5, 10, 15", never "0, 4, 8, 11, 15");
+    `whole` for counts (no step below 1, no 2.5)."""
+    step = nice_step(maximum)
+    if whole:
+        step = float(max(1, math.ceil(step)))
+        if step == 3.0:  # ceil(2.5)
+            step = 5.0
+    count = max(1, math.ceil(maximum / step - 1e-9))
+    return [step * i for i in range(count + 1)]
+
+
 class BarChart(QWidget):
     def __init__(
         self,
@@ -41,9 +54,12 @@ class BarChart(QWidget):
         axis_format: Callable[[float], str],
         value_format: Callable[[float], str] | None = None,
         parent: QWidget | None = None,
+        *,
+        whole_numbers: bool = False,
     ) -> None:
         super().__init__(parent)
         self.title = title
+        self.whole_numbers = whole_numbers
         self.series = list(series)
         self.axis_format = axis_format
         self.value_format = value_format or axis_format
@@ -73,12 +89,14 @@ class BarChart(QWidget):
     def maximum(self) -> float:
         return max((sum(v) for v in self.values), default=0.0)
 
+    @property
+    def ticks(self) -> list[float]:
+        return axis_ticks(self.maximum, whole=self.whole_numbers)
+
     # -- geometry -------------------------------------------------------------------------------
     def _plot_rect(self) -> QRectF:
         fm = QFontMetrics(self.font())
-        step = nice_step(self.maximum)
-        top_value = step * max(1, math.ceil(self.maximum / step))
-        labels = [self.axis_format(top_value * i / 4) for i in range(5)]
+        labels = [self.axis_format(v) for v in self.ticks]
         left = max(fm.horizontalAdvance(t) for t in labels) + 10
         top = fm.height() * 2 + 6  # title and legend
         bottom = fm.height() + 8
@@ -116,11 +134,10 @@ class BarChart(QWidget):
         self._paint_legend(p, fm, text)
 
         plot = self._plot_rect()
-        step = nice_step(self.maximum)
-        top_value = step * max(1, math.ceil(self.maximum / step))
-        for i in range(5):
-            value = top_value * i / 4
-            y = plot.bottom() - plot.height() * i / 4
+        ticks = self.ticks
+        top_value = ticks[-1]
+        for value in ticks:
+            y = plot.bottom() - plot.height() * value / top_value
             p.setPen(QPen(grid, 1))
             p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
             p.setPen(muted)

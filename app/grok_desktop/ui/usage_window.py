@@ -70,8 +70,8 @@ TOKEN_SERIES = (
 def axis_usd(value: float) -> str:
     if value == 0:
         return "$0"
-    if value < 0.01:
-        return f"${value:.4f}".rstrip("0")
+    if value < 0.01:  # as many decimals as the (round) gridline value has
+        return "$" + f"{value:.6f}".rstrip("0").rstrip(".")
     if value < 10:
         return f"${value:.2f}"
     return f"${value:,.0f}"
@@ -148,6 +148,7 @@ class UsageWindow(QDialog):
             axis_tokens,
             value_tokens,
             self,
+            whole_numbers=True,
         )
         self.token_chart.setObjectName("tokenChart")
 
