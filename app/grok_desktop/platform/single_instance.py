@@ -6,6 +6,11 @@ Who is first is decided by an OS file lock, not by the socket: the lock dies wit
 two copies started at the same moment cannot both win. The socket (QLocalServer: a Unix
 socket, a named pipe on Windows) only carries commands.
 
+The lock file lives in the data folder itself (`instance.lock`) and names the socket, so a
+second start whose environment differs (no XDG_RUNTIME_DIR under sudo, ssh or cron) still
+finds the running app instead of starting another one on the same data. Only when the data
+folder cannot be written does the lock fall back to the per-user runtime folder.
+
 The name includes a hash of the data folder: separate data folders (`--data-dir`,
 GROK_DESKTOP_DATA_DIR — tests, a second profile) are separate apps, as they should be.
 
@@ -63,6 +68,18 @@ def _runtime_dir() -> Path:
     return base
 
 
+def _lock_path(data_root: Path | None, fallback: Path) -> Path:
+    """`instance.lock` in the data folder (made if need be), else `fallback`."""
+    if data_root is not None:
+        try:
+            data_root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError:
+            return fallback
+        if os.access(data_root, os.W_OK):
+            return data_root / "instance.lock"
+    return fallback
+
+
 class _FileLock:
     """An exclusive, non-blocking OS lock on a file, held until released or the process dies."""
 
@@ -70,7 +87,8 @@ class _FileLock:
         self.path = path
         self._file: IO[bytes] | None = None
 
-    def acquire(self) -> bool:
+    def acquire(self, note: str = "") -> bool:
+        """Take the lock; the file then holds our pid and `note` (one line each)."""
         f = open(self.path, "a+b")  # noqa: SIM115 - kept open while the lock is held
         try:
             if sys.platform == "win32":
@@ -87,7 +105,7 @@ class _FileLock:
             return False
         f.seek(0)
         f.truncate()
-        f.write(str(os.getpid()).encode())
+        f.write(f"{os.getpid()}\n{note}\n".encode())
         f.flush()
         self._file = f
         return True
@@ -96,6 +114,16 @@ class _FileLock:
         if self._file is not None:
             self._file.close()  # closing the descriptor drops the lock
             self._file = None
+
+    def note(self) -> str | None:
+        """What the holder wrote beside its pid (read without taking the lock)."""
+        if sys.platform == "win32":  # the locked byte cannot be read there
+            return None
+        try:
+            lines = self.path.read_text("utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            return None
+        return lines[1] if len(lines) > 1 and lines[1] else None
 
     @property
     def held(self) -> bool:
@@ -174,10 +202,12 @@ class SingleInstance:
     """`claim()` -> True: we are the app (then `listen()` once a Qt application exists);
     False: another instance runs, `forward(command)` hands the command over."""
 
-    def __init__(self, key: str, runtime_dir: Path | None = None) -> None:
+    def __init__(
+        self, key: str, runtime_dir: Path | None = None, lock_dir: Path | None = None
+    ) -> None:
         self.key = key
         folder = runtime_dir or _runtime_dir()
-        self.lock = _FileLock(folder / f"grok-desktop-{key}.lock")
+        self.lock = _FileLock(_lock_path(lock_dir, folder / f"grok-desktop-{key}.lock"))
         if sys.platform == "win32":
             self.server_name = f"grok-desktop-{_user()}-{key}"
         else:
@@ -199,10 +229,10 @@ class SingleInstance:
         except OSError:
             pass
         digest = hashlib.sha256(f"{_user()}\0{root}".encode()).hexdigest()[:16]
-        return cls(digest, runtime_dir)
+        return cls(digest, runtime_dir, lock_dir=root)
 
     def claim(self) -> bool:
-        return self.lock.acquire()
+        return self.lock.acquire(note=self.server_name)
 
     def listen(self) -> InstanceServer:
         """Start answering other instances (needs a QCoreApplication)."""
@@ -219,7 +249,7 @@ class SingleInstance:
 
     def forward(self, command: str, timeout: float = 10.0) -> int:
         """Hand `command` to the running instance; the exit code for this process."""
-        error = send_command(self.server_name, command, timeout)
+        error = send_command(self.lock.note() or self.server_name, command, timeout)
         if error is None:
             return 0
         print(

@@ -5,6 +5,7 @@ starting at once cannot both win, and separate data folders are separate apps.""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -34,13 +35,12 @@ def runtime() -> Iterator[Path]:
     # short on purpose: a Unix socket path has a ~104-byte limit
     folder = Path(tempfile.mkdtemp(prefix="gd-si-"))
     yield folder
-    for p in folder.iterdir():
-        p.unlink()
-    folder.rmdir()
+    shutil.rmtree(folder)
 
 
-def instance(runtime: Path, data: str = "/data/a") -> SingleInstance:
-    return SingleInstance.for_data_dir(data, runtime)
+def instance(runtime: Path, data: str = "a") -> SingleInstance:
+    """The instance of data folder `data` (under `runtime`, or an absolute path)."""
+    return SingleInstance.for_data_dir(runtime / data, runtime)
 
 
 def client(server_name: str, command: str, timeout: float = 5.0) -> subprocess.Popen[str]:
@@ -130,7 +130,7 @@ def test_after_kill_9_the_next_start_takes_over(qtbot: Any, runtime: Path) -> No
         from PySide6.QtCore import QCoreApplication
         from grok_desktop.platform.single_instance import SingleInstance
         app = QCoreApplication([])
-        inst = SingleInstance.for_data_dir("/data/a", Path({str(runtime)!r}))
+        inst = SingleInstance.for_data_dir(Path({str(runtime / "a")!r}), Path({str(runtime)!r}))
         assert inst.claim()
         inst.listen()
         print("running", flush=True)
@@ -159,7 +159,7 @@ def test_two_processes_starting_at_once_one_wins(runtime: Path) -> None:
         import sys, time
         from pathlib import Path
         from grok_desktop.platform.single_instance import SingleInstance
-        inst = SingleInstance.for_data_dir("/data/race", Path({str(runtime)!r}))
+        inst = SingleInstance.for_data_dir(Path({str(runtime / "race")!r}), Path({str(runtime)!r}))
         won = inst.claim()
         print("won" if won else "lost", flush=True)
         time.sleep(0.5)
@@ -190,7 +190,7 @@ def test_data_folders_are_separate_apps(runtime: Path, monkeypatch: Any, tmp_pat
     a, b = instance(runtime, str(tmp_path / "a")), instance(runtime, str(tmp_path / "b"))
     assert a.key != b.key and a.server_name != b.server_name
     monkeypatch.chdir(tmp_path)
-    assert instance(runtime, "a").key == a.key  # relative and absolute: the same folder
+    assert SingleInstance.for_data_dir("a", runtime).key == a.key  # relative and absolute
     monkeypatch.setenv("GROK_DESKTOP_DATA_DIR", str(tmp_path / "b"))
     assert SingleInstance.for_data_dir(None, runtime).key == b.key
     assert a.claim() and b.claim()  # both run
@@ -201,9 +201,55 @@ def test_data_folders_are_separate_apps(runtime: Path, monkeypatch: Any, tmp_pat
 def test_long_runtime_dir_falls_back_to_a_short_socket_path(tmp_path: Path) -> None:
     deep = tmp_path / ("x" * 60) / ("y" * 60)
     deep.mkdir(parents=True)
-    inst = SingleInstance.for_data_dir("/data/a", deep)
+    inst = SingleInstance.for_data_dir(tmp_path / "data", deep)
     assert len(inst.server_name) <= 100
-    assert inst.lock.path.parent == deep
+    assert inst.lock.path == tmp_path / "data" / "instance.lock"
+    assert inst.lock.note() is None  # nobody holds it yet
+
+
+def test_a_second_start_with_another_runtime_folder_finds_the_running_app(
+    qtbot: Any, runtime: Path, tmp_path: Path
+) -> None:
+    """sudo, ssh or cron may lack XDG_RUNTIME_DIR: the lock in the data folder still says
+    that the app runs, and where its socket is."""
+    primary = instance(runtime)
+    assert primary.claim()
+    server = primary.listen()
+    received: list[str] = []
+    server.attach(received.append)
+    elsewhere = tmp_path / "other-runtime"
+    elsewhere.mkdir()
+    second = SingleInstance.for_data_dir(runtime / "a", elsewhere)
+    assert second.server_name != primary.server_name
+    assert not second.claim()  # the same data folder: the same lock
+    assert second.lock.note() == primary.server_name
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; "
+            "from grok_desktop.platform.single_instance import SingleInstance; "
+            f"i = SingleInstance.for_data_dir(Path({str(runtime / 'a')!r}), "
+            f"Path({str(elsewhere)!r})); "
+            "sys.exit(i.forward('show'))",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    code, output = finish(qtbot, proc)
+    assert code == 0, output
+    qtbot.waitUntil(lambda: received == ["show"], timeout=5000)
+    primary.release()
+
+
+def test_an_unwritable_data_folder_locks_in_the_runtime_folder(runtime: Path) -> None:
+    blocker = runtime / "file"
+    blocker.write_text("not a folder")
+    inst = SingleInstance.for_data_dir(blocker / "data", runtime)
+    assert inst.lock.path.parent == runtime
+    assert inst.claim()
+    inst.release()
 
 
 def test_command_line_flags() -> None:
