@@ -9,6 +9,8 @@ conversation. Frames keep their own positions as the document changes around the
 from __future__ import annotations
 
 import html
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from PySide6.QtGui import (
@@ -129,19 +131,6 @@ class ChatDocument:
         )
 
     def _fill(self, frame: QTextFrame, content_html: str) -> None:
-        cursor = frame.firstCursorPosition()
-        cursor.setPosition(frame.lastPosition(), QTextCursor.MoveMode.KeepAnchor)
-        # Empty the frame and reset the block that is left before inserting: otherwise that
-        # block keeps its list (or other block formatting) from the previous fill, and the
-        # new first block joins it: a re-rendered "1. 2." list became "1. 1.", a paragraph
-        # after a list became a list item.
-        cursor.removeSelectedText()
-        old_list = cursor.currentList()
-        if old_list is not None:
-            old_list.remove(cursor.block())
-        cursor.setBlockFormat(QTextBlockFormat())
-        cursor.setBlockCharFormat(QTextCharFormat())
-        cursor.setCharFormat(QTextCharFormat())
         # `insertHtml` merges the first inserted block into the cursor's block, which keeps its
         # own (reset) format: a streamed piece that began with a heading lost its level and
         # margins. Parse into a document of its own, insert that, then give the first block
@@ -149,14 +138,29 @@ class ChatDocument:
         parsed = QTextDocument()
         parsed.setHtml(content_html)
         first = parsed.begin()
-        cursor.insertFragment(QTextDocumentFragment(parsed))
-        start = frame.firstCursorPosition()
-        if start.block().length() == 1 and first.length() > 1:
-            # HTML that starts with a list or a table is inserted after the (empty) block
-            # that was there: keep that block out of sight.
-            _make_gap(start)
-        else:
-            start.setBlockFormat(first.blockFormat())
+        fragment = QTextDocumentFragment(parsed)
+        with self._one_edit():
+            cursor = frame.firstCursorPosition()
+            cursor.setPosition(frame.lastPosition(), QTextCursor.MoveMode.KeepAnchor)
+            # Empty the frame and reset the block that is left before inserting: otherwise
+            # that block keeps its list (or other block formatting) from the previous fill,
+            # and the new first block joins it: a re-rendered "1. 2." list became "1. 1.", a
+            # paragraph after a list became a list item.
+            cursor.removeSelectedText()
+            old_list = cursor.currentList()
+            if old_list is not None:
+                old_list.remove(cursor.block())
+            cursor.setBlockFormat(QTextBlockFormat())
+            cursor.setBlockCharFormat(QTextCharFormat())
+            cursor.setCharFormat(QTextCharFormat())
+            cursor.insertFragment(fragment)
+            start = frame.firstCursorPosition()
+            if start.block().length() == 1 and first.length() > 1:
+                # HTML that starts with a list or a table is inserted after the (empty) block
+                # that was there: keep that block out of sight.
+                _make_gap(start)
+            else:
+                start.setBlockFormat(first.blockFormat())
 
     def add(
         self, message: Message, branch: BranchInfo | None = None, at_start: bool = False
@@ -200,6 +204,15 @@ class ChatDocument:
         if self._stream is not None and self._stream.message.id == message_id:
             blocks = blocks + self._stream.tail_code
         return blocks[index] if 0 <= index < len(blocks) else None
+
+    @contextmanager
+    def _one_edit(self) -> Iterator[None]:
+        cursor = QTextCursor(self.doc)
+        cursor.beginEditBlock()
+        try:
+            yield
+        finally:
+            cursor.endEditBlock()
 
     # -- streaming ------------------------------------------------------------------------------
     @property
@@ -246,7 +259,14 @@ class ChatDocument:
         stream.tail = self._sub_frame_after(stream.tail.lastPosition() + 1)
 
     def stream_update(self, content: str, reasoning: str) -> None:
-        """Show the answer so far; `content` and `reasoning` are the whole texts so far."""
+        """Show the answer so far; `content` and `reasoning` are the whole texts so far.
+
+        One edit block for the whole update: Qt rescans the document's frame tree and lays the
+        message out again after every separate edit, so 5-6 edits per update cost 2x one."""
+        with self._one_edit():
+            self._stream_update(content, reasoning)
+
+    def _stream_update(self, content: str, reasoning: str) -> None:
         stream = self._stream
         if stream is None:
             return
@@ -281,6 +301,10 @@ class ChatDocument:
         """Settle the streaming message: the tail becomes final, status and actions appear.
         A reply that had reasoning, or whose stored text differs from what was shown, is
         rendered whole once instead."""
+        with self._one_edit():
+            self._end_stream(final, branch)
+
+    def _end_stream(self, final: Message, branch: BranchInfo | None) -> None:
         stream = self._stream
         self._stream = None
         if (
