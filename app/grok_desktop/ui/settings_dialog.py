@@ -2,16 +2,19 @@
 desktop (theme, hotkey, tray) and the monthly budget.
 
 The editors are made from the declarative schema (`settings_fields`); every setting of the
-schema gets one, on its page or on "Other". OK and Apply check each value against the schema
+schema gets one, on its page or on "Other". The Desktop page also shows what the global
+shortcut is doing (`HotkeyStatusView`, from the window's `hotkeys` manager) and releases the
+chord while the hotkey field records a new one. OK and Apply check each value against the schema
 (and the base URL against the plain-http rule) before anything is saved; the settings file never
 sees the key, which only goes through `KeyService` to the system keyring.
 
 Signals:
     key_changed(object KeyStatus): a key was saved or removed from the dialog
     applied(list[str] names): settings that were changed and saved
-    hotkey_recording(bool): the hotkey field records a chord (the owner of the global hotkey
-        should suspend it meanwhile, `HotkeyManager.set_suspended`, so pressing the current
-        chord is recorded instead of opening Quick Ask)
+    hotkey_recording(bool): the hotkey field records a chord; the dialog suspends its
+        `hotkeys` manager meanwhile (`HotkeyManager.set_suspended`), so pressing the current
+        chord is recorded instead of opening Quick Ask, and resumes it when recording ends or
+        the dialog closes
 """
 
 from __future__ import annotations
@@ -37,8 +40,10 @@ from PySide6.QtWidgets import (
 from grok_desktop import APP_NAME
 from grok_desktop.api.errors import ConfigError
 from grok_desktop.api.transport import is_loopback_host, normalize_base_url
+from grok_desktop.platform.hotkeys.manager import HotkeyManager
 from grok_desktop.services.keys import KeyService
 from grok_desktop.storage.settings import BY_NAME, SCHEMA, Settings
+from grok_desktop.ui.hotkey_status import HotkeyStatusView
 from grok_desktop.ui.settings_fields import (
     Field,
     generic_field,
@@ -98,6 +103,7 @@ class SettingsDialog(QDialog):
         *,
         keys: KeyService | None = None,
         models: list[str] | None = None,
+        hotkeys: HotkeyManager | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -108,6 +114,10 @@ class SettingsDialog(QDialog):
         self.keys = keys
         self.fields: dict[str, Field] = {}
         self.key_section: KeySection | None = None
+        self.hotkeys = hotkeys
+        self.hotkey_status: HotkeyStatusView | None = None
+        self._suspended = False
+        self.hotkey_recording.connect(self._on_hotkey_recording)
 
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("settingsTabs")
@@ -166,6 +176,12 @@ class SettingsDialog(QDialog):
             help_text = self._help(name)
             if help_text:
                 form.addRow("", help_text)
+            if name == "hotkey_enabled":
+                self.hotkey_status = HotkeyStatusView(self.hotkeys, page)
+                form.addRow("Status:", self.hotkey_status)
+                label = form.labelForField(self.hotkey_status)
+                if isinstance(label, QLabel):  # level with the first line, not the middle
+                    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         column.addStretch(1)
         return page
 
@@ -314,9 +330,19 @@ class SettingsDialog(QDialog):
         if self.apply():
             self.accept()
 
+    def _on_hotkey_recording(self, recording: bool) -> None:
+        if self.hotkeys is not None and recording != self._suspended:
+            self._suspended = recording
+            self.hotkeys.set_suspended(recording)
+
     def done(self, result: int) -> None:
         if self.key_section is not None:
             self.key_section.cancel()
+        hotkey = self.fields.get("hotkey")
+        stop = getattr(hotkey.widget, "stop_recording", None) if hotkey is not None else None
+        if stop is not None:
+            stop()  # closed mid-recording: recording_changed(False) resumes the chord
+        self._on_hotkey_recording(False)
         super().done(result)
 
 
@@ -328,10 +354,12 @@ def show_settings(window: MainWindow) -> SettingsDialog:
         existing.activateWindow()
         return existing
     keys: KeyService | None = getattr(window, "keys", None)
+    hotkeys: HotkeyManager | None = getattr(window, "hotkeys", None)  # set by QuickAskFeature
     dialog = SettingsDialog(
         window.settings,
         keys=keys,
         models=[m.id for m in window.models.chat_models()],
+        hotkeys=hotkeys,
         parent=window,
     )
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -198,13 +198,21 @@ class HotkeyManager(QObject):
             f"settings that runs: {self.shortcut_command()}"
         )
 
-    def hotkey_status(self) -> str:
-        """One or two sentences for the settings dialog: which backend, whether the chord is
-        active, any conflict, and what to do when no backend works here."""
+    @property
+    def needs_desktop_shortcut(self) -> bool:
+        """No backend can grab the chord here: people bind `shortcut_command()` as a desktop
+        keyboard shortcut instead (what `hotkey_status()` then tells them)."""
         if self.backend is None:
-            return f"Global shortcuts are not available here ({self.unavailable_reason})." + (
-                self._bind_it_yourself()
-            )
+            return True
+        return self.backend.status.state in (HotkeyState.UNAVAILABLE, HotkeyState.ERROR)
+
+    def hotkey_status(self, *, with_command: bool = True) -> str:
+        """One or two sentences for the settings dialog: which backend, whether the chord is
+        active, any conflict, and what to do when no backend works here (without the command
+        itself when `with_command` is False: the dialog shows it in a field of its own)."""
+        bind = self._bind_it_yourself() if with_command else ""
+        if self.backend is None:
+            return f"Global shortcuts are not available here ({self.unavailable_reason})." + bind
         if not self.enabled:
             return f"The global shortcut is off. (Backend: {self.backend.name}.)"
         if self.chord_error:
@@ -224,11 +232,9 @@ class HotkeyManager(QObject):
                 "Choose another shortcut."
             )
         if status.state is HotkeyState.UNAVAILABLE:
-            return f"{status.backend} is not available:{detail}" + self._bind_it_yourself()
+            return f"{status.backend} is not available:{detail}" + bind
         if status.state is HotkeyState.ERROR:
-            return f"{chord} could not be registered ({status.backend}):{detail}" + (
-                self._bind_it_yourself()
-            )
+            return f"{chord} could not be registered ({status.backend}):{detail}" + bind
         return f"The global shortcut is not registered. (Backend: {status.backend}.)"
 
     # -- events ---------------------------------------------------------------------------------
