@@ -174,7 +174,7 @@ class BarChart(QWidget):
             label = f"{day:%b} {day.day}"
             cx = plot.left() + i * slot + slot / 2
             w = fm.horizontalAdvance(label)
-            x = min(max(cx - w / 2, plot.left()), self.width() - w - 2)
+            x = min(max(cx - w / 2, plot.left()), plot.right() - w)  # inside the plot
             p.drawText(QPointF(x, plot.bottom() + fm.ascent() + 4), label)
         if self.maximum <= 0:
             p.drawText(plot, Qt.AlignmentFlag.AlignCenter, self.empty_text)
