@@ -1,6 +1,6 @@
 """Quick Ask's conversation: its own ChatService (over the same store and client as the main
 window's, so the main window's stream and Quick Ask's never cancel each other), the model the
-main window would use, and clipboard images prepared off the UI thread.
+main window would use, and images (the clipboard's, a screenshot) prepared off the UI thread.
 
 What Quick Ask asks is stored like any other conversation; `conversation_id` is the one to
 continue in the main window. After `IDLE_RESET_S` without use, the next question starts a new
@@ -17,12 +17,19 @@ import asyncio
 import functools
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import cast
 
 from PySide6.QtCore import QObject, Signal
 
 from grok_desktop.domain.content import Detail
-from grok_desktop.media.images import PreparedImage, prepare_image_bytes
+from grok_desktop.media.images import (
+    PreparedImage,
+    RawPixels,
+    prepare_image_bytes,
+    prepare_image_file,
+    prepare_image_pixels,
+)
 from grok_desktop.services.chat import ChatService
 from grok_desktop.services.conversations import ConversationService
 from grok_desktop.services.models import ModelService
@@ -113,12 +120,28 @@ class QuickAskService(QObject):
     async def prepare_image(self, png: bytes) -> PreparedImage:
         """The clipboard image made ready for the API (downscaled, re-encoded) in a worker
         thread; raises media.images.ImageError with a message for people."""
+        return await self._prepare(
+            functools.partial(prepare_image_bytes, png, name="The clipboard image")
+        )
+
+    async def prepare_pixels(self, load: Callable[[], RawPixels], name: str) -> PreparedImage:
+        """Decoded pixels (a QImage from the clipboard or a screen capture), like
+        `prepare_image`; `load` runs in the worker too (no PNG encoding on the UI thread)."""
+
+        def prepare(*, detail: Detail, max_side: int) -> PreparedImage:
+            return prepare_image_pixels(load(), name=name, detail=detail, max_side=max_side)
+
+        return await self._prepare(prepare)
+
+    async def prepare_file(self, path: Path) -> PreparedImage:
+        """An image file (the desktop portal's screenshot), read and prepared in the worker."""
+        return await self._prepare(functools.partial(prepare_image_file, path))
+
+    async def _prepare(self, prepare: Callable[..., PreparedImage]) -> PreparedImage:
         detail = str(self.settings.get("image_detail"))
-        prepare = functools.partial(
-            prepare_image_bytes,
-            png,
-            name="The clipboard image",
+        job = functools.partial(
+            prepare,
             detail=cast(Detail, detail if detail in ("auto", "low", "high") else "auto"),
             max_side=int(self.settings.get("image_max_side")),
         )
-        return await asyncio.get_running_loop().run_in_executor(None, prepare)
+        return await asyncio.get_running_loop().run_in_executor(None, job)

@@ -2,8 +2,9 @@
 stays on top, opens on the screen under the mouse with the cursor in its input, asks on Enter
 and streams the answer with markdown (a compact ChatView). Esc hides it; so does clicking
 elsewhere unless it is pinned. "Open in main window" continues the same, stored, conversation
-there. The clipboard's image can be attached (prepared off the UI thread) and, as an option,
-its text put into the input when the window opens.
+there. The clipboard's image or a screenshot of a region can be attached (quick_ask_capture:
+the window hides while the region is picked, and the typed text waits) and, as an option, the
+clipboard's text put into the input when the window opens.
 
 Signals:
     open_in_main_requested(str conversation_id, str draft): "" when nothing was asked yet
@@ -11,27 +12,25 @@ Signals:
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QCursor,
     QGuiApplication,
     QImage,
-    QImageWriter,
     QKeySequence,
     QShortcut,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -40,12 +39,20 @@ from PySide6.QtWidgets import (
 from grok_desktop import APP_NAME
 from grok_desktop.domain.content import Role
 from grok_desktop.domain.conversation import Message, MessageStatus
-from grok_desktop.media.images import ImageError, PreparedImage
+from grok_desktop.media.images import PreparedImage
 from grok_desktop.services.quick_ask import QuickAskService
 from grok_desktop.services.turn import TurnOutcome
 from grok_desktop.ui.chat.view import ChatView
 from grok_desktop.ui.markdown import Palette
-from grok_desktop.ui.quick_ask_parts import DragHandle, ImageChip, QuickAskInput
+from grok_desktop.ui.quick_ask_capture import QuickAskImages
+from grok_desktop.ui.quick_ask_parts import (
+    DragHandle,
+    ImageChip,
+    QuickAskInput,
+    StatusLine,
+    tool_button,
+)
+from grok_desktop.ui.shortcuts import SHORTCUTS
 
 log = logging.getLogger(__name__)
 
@@ -54,15 +61,8 @@ WIDTH = 680
 COMPACT_HEIGHT = 150
 FULL_HEIGHT = 520
 HIDE_DELAY_MS = 150
-
-
-def encode_png(image: QImage) -> bytes:
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    QImageWriter(buffer, QByteArray(b"png")).write(image)
-    buffer.close()
-    return bytes(data.data())
+#: The main window's capture keys (Ctrl+Shift+S), from the one shortcut table.
+SCREENSHOT_KEYS = next(s.keys for s in SHORTCUTS if s.action == "screenshot")
 
 
 class QuickAskWindow(QWidget):
@@ -90,25 +90,17 @@ class QuickAskWindow(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
         self.setAttribute(Qt.WidgetAttribute.WA_MacAlwaysShowToolWindow, True)
         self._state = QSettings(str(state_file), QSettings.Format.IniFormat) if state_file else None
-        self.images: list[PreparedImage] = []
-        self._image_task: asyncio.Future[None] | None = None
         self.shown_count = 0
+        self._shown_epoch = self._left_epoch = 0  # a focus loss counts only until re-shown
         self._build(palette, image_loader)
+        self.attachments = QuickAskImages(service, self, self.chips, parent=self)
         self._chrome = COMPACT_HEIGHT - self.input.height()  # all but the input and the answer
         self._connect_signals()
         self._update_size()
 
     # -- building -------------------------------------------------------------------------------
     def _tool(self, name: str, text: str, tip: str, checkable: bool = False) -> QToolButton:
-        button = QToolButton(self)
-        button.setObjectName(name)
-        button.setText(text)
-        button.setToolTip(tip)
-        button.setAccessibleName(tip)
-        button.setAutoRaise(True)
-        button.setCheckable(checkable)
-        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        return button
+        return tool_button(self, name, text, tip, checkable)
 
     def _build(self, palette: Palette, image_loader: Callable[[str], QImage | None] | None) -> None:
         frame = QFrame(self)
@@ -167,9 +159,17 @@ class QuickAskWindow(QWidget):
             self.prefill_button.setChecked(
                 str(self._state.value("quick_ask/prefill_clipboard", "false")).lower() == "true"
             )
+        self.screenshot_button = self._tool(
+            "quickAskScreenshot",
+            "Screenshot",
+            f"Capture a region of the screen ({SCREENSHOT_KEYS[0]}); Quick Ask hides meanwhile",
+        )
+        self.screenshot_button.setAccessibleName("Screenshot")
+        self.screenshot_button.setAccessibleDescription(self.screenshot_button.toolTip())
         self.chips = QHBoxLayout()
         self.chips.setSpacing(4)
         tools.addWidget(self.attach_button)
+        tools.addWidget(self.screenshot_button)
         tools.addLayout(self.chips)
         tools.addStretch(1)
         tools.addWidget(self.prefill_button)
@@ -181,10 +181,7 @@ class QuickAskWindow(QWidget):
         self.view.setFrameShape(QFrame.Shape.NoFrame)
         column.addWidget(self.view, 1)
 
-        self.status = QLabel("", frame)
-        self.status.setObjectName("quickAskStatus")
-        self.status.setAccessibleName("Status")
-        self.status.setWordWrap(True)
+        self.status = StatusLine(frame)
         column.addWidget(self.status)
 
     def _connect_signals(self) -> None:
@@ -205,17 +202,27 @@ class QuickAskWindow(QWidget):
         self.open_button.clicked.connect(self.open_in_main_window)
         self.hide_button.clicked.connect(self.hide)
         self.attach_button.clicked.connect(self.attach_clipboard_image)
+        self.screenshot_button.clicked.connect(self.take_screenshot)
+        self.attachments.status_changed.connect(self.status.setText)
+        self.attachments.failed.connect(self.show_error)
+        self.attachments.settled.connect(self.input.setFocus)
         self.prefill_button.toggled.connect(self._on_prefill_toggled)
         self.view.action_requested.connect(self.on_view_action_requested)
         layout = self.view.document().documentLayout()
         layout.documentSizeChanged.connect(lambda _size: self._update_size())
         self.input.document().contentsChanged.connect(self._update_size)
+        self.status.text_changed.connect(self._update_size)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.hide)
         QShortcut(QKeySequence("Ctrl+N"), self, self.service.new_conversation)
+        for keys in SCREENSHOT_KEYS:
+            QShortcut(QKeySequence(keys), self, self.take_screenshot)
 
     # -- showing --------------------------------------------------------------------------------
     def show_at_cursor(self) -> None:
-        """Open on the screen under the mouse, in front, with the cursor in the input."""
+        """Open on the screen under the mouse, in front, with the cursor in the input
+        (while a screenshot is being taken it is hidden on purpose and comes back by itself)."""
+        if self.attachments.capturing:
+            return
         if self.service.stale():
             self.service.new_conversation()
         screen = QGuiApplication.screenAt(QCursor.pos()) or QGuiApplication.primaryScreen()
@@ -250,21 +257,30 @@ class QuickAskWindow(QWidget):
         (the window grows downwards as the answer streams in, then scrolls)."""
         has_content = bool(self.view.chat.order) or self.view.streaming
         self.view.setVisible(has_content)
-        height = compact = self._chrome + self.input.height()
+        height = compact = self._chrome + self.input.height() + self.status.extra_height()
         if has_content:
             content = int(self.view.document().size().height()) + 16
             height = max(compact, min(FULL_HEIGHT, compact + max(120, content)))
         if self.height() != height:
             self.resize(self.width() or WIDTH, height)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._shown_epoch += 1
+
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.ActivationChange and not self.isActiveWindow():
+            self._left_epoch = self._shown_epoch
             QTimer.singleShot(HIDE_DELAY_MS, self._hide_if_left)
 
     def _hide_if_left(self) -> None:
+        # Not for a focus loss from before the window was last shown (it hid for a capture
+        # and came back), nor during a capture.
         if (
-            self.isVisible()
+            self._left_epoch == self._shown_epoch
+            and not self.attachments.capturing
+            and self.isVisible()
             and not self.isActiveWindow()
             and not self.pin_button.isChecked()
             and QApplication.activePopupWidget() is None
@@ -283,7 +299,7 @@ class QuickAskWindow(QWidget):
             return
         if self.service.ask(text, self.images):
             self.input.clear()
-            self._clear_images()
+            self.attachments.clear()
 
     def on_service_conversation_changed(self, conversation_id: str) -> None:
         if not conversation_id:
@@ -355,48 +371,18 @@ class QuickAskWindow(QWidget):
             self._state.setValue("quick_ask/prefill_clipboard", "true" if on else "false")
             self._state.sync()
 
-    def attach_clipboard_image(self) -> None:
-        image = QGuiApplication.clipboard().image()
-        if image.isNull():
-            self.show_error("The clipboard has no image.")
-            return
-        limit = int(self.service.settings.get("max_images"))
-        if len(self.images) >= limit:
-            self.show_error(f"At most {limit} images can be attached to one question.")
-            return
-        self.status.setText("Preparing the image…")
-        self._image_task = asyncio.ensure_future(self._attach(encode_png(image), image))
-
-    async def _attach(self, png: bytes, image: QImage) -> None:
-        try:
-            prepared = await self.service.prepare_image(png)
-        except ImageError as exc:
-            self.show_error(str(exc))
-            return
-        if any(i.sha256 == prepared.sha256 for i in self.images):
-            self.status.setText("That image is already attached.")
-            return
-        self.images.append(prepared)
-        caption = f"{prepared.width}×{prepared.height}"
-        chip = ImageChip(prepared.sha256, image, caption, self)
-        chip.removed.connect(self._remove_image)
-        self.chips.addWidget(chip)
-        self.status.setText(f"Image attached ({caption}).")
-        self.input.setFocus()
-
-    def _remove_image(self, sha256: str) -> None:
-        self.images = [i for i in self.images if i.sha256 != sha256]
-        for chip in self.findChildren(ImageChip):
-            if chip.sha256 == sha256:
-                chip.deleteLater()
-
-    def _clear_images(self) -> None:
-        self.images = []
-        for chip in self.findChildren(ImageChip):
-            chip.deleteLater()
+    # -- images (quick_ask_capture) -------------------------------------------------------------
+    @property
+    def images(self) -> list[PreparedImage]:
+        return self.attachments.images
 
     @property
     def image_chips(self) -> list[ImageChip]:
-        return [
-            c for c in self.findChildren(ImageChip) if c.sha256 in {i.sha256 for i in self.images}
-        ]
+        return self.attachments.chip_widgets
+
+    def attach_clipboard_image(self) -> None:
+        self.attachments.attach_clipboard()
+
+    def take_screenshot(self) -> None:
+        """Hide while the user picks a screen region; back with it attached (Esc: nothing)."""
+        self.attachments.take_screenshot()

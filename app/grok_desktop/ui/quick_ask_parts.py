@@ -1,8 +1,10 @@
-"""Pieces of the Quick Ask window: its input box, the attached-image chip, the drag handle.
+"""Pieces of the Quick Ask window: its input box, the attached-image chip, the drag handle,
+the status line, its tool buttons.
 
 Signals:
     QuickAskInput.submitted(), .escape_pressed(), .image_pasted()
     ImageChip.removed(str sha256)
+    StatusLine.text_changed()
 """
 
 from __future__ import annotations
@@ -20,6 +22,20 @@ from PySide6.QtWidgets import (
 )
 
 CHIP_HEIGHT = 28
+
+
+def tool_button(
+    parent: QWidget, name: str, text: str, tip: str, checkable: bool = False
+) -> QToolButton:
+    button = QToolButton(parent)
+    button.setObjectName(name)
+    button.setText(text)
+    button.setToolTip(tip)
+    button.setAccessibleName(tip)
+    button.setAutoRaise(True)
+    button.setCheckable(checkable)
+    button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+    return button
 
 
 class QuickAskInput(QPlainTextEdit):
@@ -134,3 +150,30 @@ class DragHandle(QLabel):
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         self._offset = None
         super().mouseReleaseEvent(event)
+
+
+class StatusLine(QLabel):
+    """Progress and errors under the input. The compact window has room for one line; a long
+    message (the screenshot portal's advice) wraps, and `extra_height` is the room it needs
+    beyond that line."""
+
+    text_changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("", parent)
+        self.setObjectName("quickAskStatus")
+        self.setAccessibleName("Status")
+        self.setWordWrap(True)
+
+    def setText(self, text: str) -> None:
+        if text != self.text():
+            super().setText(text)
+            self.text_changed.emit()
+
+    def extra_height(self) -> int:
+        if not self.text():
+            return 0
+        width = self.contentsRect().width()
+        if width <= 0:
+            return 0
+        return max(0, self.heightForWidth(width) - self.fontMetrics().lineSpacing())
