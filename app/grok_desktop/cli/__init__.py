@@ -26,6 +26,19 @@ class _Parser(argparse.ArgumentParser):
         self.exit(exits.USAGE, f"{self.prog}: error: {message}\n")
 
 
+class _CommandParser(_Parser):
+    """A (sub)command's parser: an argument it does not know is its error, shown with ITS
+    usage (argparse would pass it up and the top level would print its own usage)."""
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extras = super().parse_known_args(args, namespace)
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed, extras
+
+
 def _common(suppress: bool) -> argparse.ArgumentParser:
     """Options every command takes; in subcommands they default to "not given"."""
     p = _Parser(add_help=False)
@@ -95,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="remove what --install-desktop-entry added",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_CommandParser)
     parents = [_common(suppress=True)]
     ask.register(sub, parents)
     history.register(sub, parents)

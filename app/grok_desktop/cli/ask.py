@@ -1,12 +1,19 @@
 """`grok-desktop ask`: one question, the answer streamed to stdout as it arrives, progress,
-usage and cost on stderr; the exchange stored in the same history as the app."""
+usage and cost on stderr; the exchange stored in the same history as the app.
+
+When the answer arrives but cannot be saved (disk full, I/O error), it is still printed (with
+`--json`: the answer as received, `"saved": false` and `"save_error"`), stderr says that it
+is not in history and what to do, and the exit code is 1 (unless the API failed too: then the
+API's code).
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import json
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from grok_desktop.api.client import XaiClient
@@ -15,15 +22,15 @@ from grok_desktop.api.events import RetryNotice
 from grok_desktop.cli import exits
 from grok_desktop.cli.context import CliContext
 from grok_desktop.cli.exits import CliError
-from grok_desktop.cli.render import describe_usage, message_json
+from grok_desktop.cli.render import describe_usage, message_json, usage_json
 from grok_desktop.domain.content import DETAILS, ChatMessage, ChatRequest, Role, user_message
 from grok_desktop.domain.conversation import Attachment, Message
-from grok_desktop.domain.pricing import ModelPrice
+from grok_desktop.domain.pricing import Cost, ModelPrice, format_usd
 from grok_desktop.media.images import ImageError, PreparedImage, prepare_image_file
 from grok_desktop.services.catalog import ModelCatalog
 from grok_desktop.services.context import context_messages
-from grok_desktop.services.titles import model_title
-from grok_desktop.services.turn import TurnObserver, TurnOutcome, run_turn
+from grok_desktop.services.titles import TitleAnswer, ask_title, record_title
+from grok_desktop.services.turn import PriceLookup, TurnObserver, TurnOutcome, run_turn
 from grok_desktop.storage.errors import StorageError
 from grok_desktop.storage.store import Store
 
@@ -140,7 +147,9 @@ class _Printer(TurnObserver):
         self.ctx.stderr.flush()
 
     def storage_failed(self, error: StorageError) -> None:
-        self.ctx.stderr.write(f"warning: {error} The answer is still shown here.\n")
+        # Said once at the end (_report), not in the middle of the answer: a save that fails
+        # while the text streams is tried again, and the final save may still succeed.
+        pass
 
     def end_line(self) -> None:
         self._end_reasoning()
@@ -152,17 +161,41 @@ class _Printer(TurnObserver):
 async def _choose_model(
     ctx: CliContext, client: XaiClient, catalog: ModelCatalog, asked: str | None
 ) -> str:
+    """`asked` (--model, or the conversation's model) as it is; else the remembered default
+    while the model list still has it; else the newest chat model, remembered from now on."""
     if asked:
         return asked
     remembered = ctx.settings.get("default_model")
     if remembered:
-        return str(remembered)
+        return await _still_available(ctx, client, catalog, str(remembered))
     await catalog.ensure(client)
     model = catalog.default_model()
     if model is None:
         raise CliError("The API lists no chat model for this key.", exits.REFUSED)
     ctx.settings.set("default_model", model)
     return model
+
+
+async def _still_available(
+    ctx: CliContext, client: XaiClient, catalog: ModelCatalog, remembered: str
+) -> str:
+    """xAI retires model ids: a remembered default the model list no longer has is replaced
+    by the newest model (the first-use rule), and the person is told. Without a list (no
+    network, key refused) the remembered model is used and the request itself says more."""
+    try:
+        await catalog.ensure(client)
+        if catalog.find(remembered) is None:
+            await catalog.refresh(client, force=True)  # the cached list may predate it
+    except XaiError:
+        return remembered
+    if catalog.find(remembered) is not None:
+        return remembered
+    newest = catalog.default_model()
+    if newest is None:
+        return remembered
+    ctx.settings.set("default_model", newest)
+    ctx.stderr.write(f"note: {remembered} is no longer available; using {newest} from now on.\n")
+    return newest
 
 
 async def _explain_unknown_model(client: XaiClient, catalog: ModelCatalog, model: str) -> str:
@@ -202,6 +235,10 @@ async def _ask(ctx: CliContext, args: argparse.Namespace) -> int:
         raise CliError(err.user_message(), exits.AUTH)
     store = ctx.open_store()
     try:
+        try:
+            store.check_writable()  # before anything is sent: the answer could not be kept
+        except StorageError as exc:
+            raise CliError(f"{exc} Nothing was sent.", exits.INTERNAL) from None
         async with ctx.client(key.key) as client:
             return await _ask_with(ctx, args, client, store, prompt, images)
     finally:
@@ -235,28 +272,34 @@ async def _ask_with(
         ctx.stderr.write(f"error: {err.user_message()}\n")
         return exits.exit_code_for(err)
     system = args.system if args.system is not None else None
-    if conversation is None:
-        system = (
-            system if system is not None else (ctx.settings.get("default_system_prompt") or None)
-        )
-        conversation = store.create_conversation(model=model, system_prompt=system)
-    elif system is not None:
-        store.set_system_prompt(conversation.id, system)
-        conversation.system_prompt = system
+    parent = history[-1].id if history else None
+    try:
+        # One transaction: a question that cannot be saved leaves no empty conversation.
+        with store.atomic():
+            if conversation is None:
+                system = (
+                    system
+                    if system is not None
+                    else (ctx.settings.get("default_system_prompt") or None)
+                )
+                conversation = store.create_conversation(model=model, system_prompt=system)
+            elif system is not None:
+                conversation = store.set_system_prompt(conversation.id, system)
+            user = store.add_message(
+                conversation.id,
+                Role.USER,
+                prompt,
+                parent_id=parent,
+                attachments=_stored_attachments(store, images),
+            )
+    except StorageError as exc:
+        raise CliError(f"{exc} Nothing was sent.", exits.INTERNAL) from None
 
     messages: list[ChatMessage] = []
     if conversation.system_prompt:
         messages.append(ChatMessage(Role.SYSTEM, conversation.system_prompt))
     messages.extend(context_messages(store, history))
     messages.append(user_message(prompt, [i.part() for i in images]))
-    parent = history[-1].id if history else None
-    user = store.add_message(
-        conversation.id,
-        Role.USER,
-        prompt,
-        parent_id=parent,
-        attachments=_stored_attachments(store, images),
-    )
     request = ChatRequest(model=model, messages=tuple(messages))
 
     async def price_for(name: str) -> ModelPrice | None:
@@ -279,11 +322,100 @@ async def _ask_with(
         printer.end_line()
         raise
     printer.end_line()
-    if not history and outcome.error is None and ctx.settings.get("model_titles"):
-        title = await model_title(client, model, prompt)
-        if title:
-            store.set_auto_title(conversation.id, title)
-    return await _report(ctx, args, client, catalog, store, outcome)
+    title: tuple[TitleAnswer, Cost | None] | None = None
+    if (
+        not history
+        and outcome.error is None
+        and outcome.storage_error is None
+        and ctx.settings.get("model_titles")
+    ):
+        title = await _make_title(ctx, client, store, conversation.id, model, prompt, price_for)
+    exchange = _Exchange(conversation.id, user.id, outcome, title)
+    return await _report(ctx, args, client, catalog, store, exchange)
+
+
+async def _make_title(
+    ctx: CliContext,
+    client: XaiClient,
+    store: Store,
+    conversation_id: str,
+    model: str,
+    prompt: str,
+    price_for: PriceLookup,
+) -> tuple[TitleAnswer, Cost | None] | None:
+    """The model-made title, its usage counted in the ledger; None when the call failed."""
+    answer = await ask_title(client, model, prompt)
+    if answer is None:
+        return None
+    price: ModelPrice | None = None
+    if answer.usage is not None and answer.usage.cost_ticks is None:
+        try:
+            price = await price_for(answer.model)
+        except XaiError:
+            price = None
+    try:
+        cost = record_title(store, conversation_id, answer, price)
+    except StorageError as exc:
+        ctx.stderr.write(f"warning: the title could not be saved. {exc}\n")
+        cost = answer.cost(price)
+    return answer, cost
+
+
+@dataclass(frozen=True, slots=True)
+class _Exchange:
+    conversation_id: str
+    question_id: str
+    outcome: TurnOutcome
+    title: tuple[TitleAnswer, Cost | None] | None  # the title call's answer and cost
+
+
+def _usage_line(exchange: _Exchange) -> str | None:
+    outcome = exchange.outcome
+    line = (
+        describe_usage(outcome.model, outcome.usage, outcome.cost)
+        if outcome.usage is not None
+        else None
+    )
+    if exchange.title is not None:
+        answer, cost = exchange.title
+        if answer.usage is not None:
+            extra = (
+                f"title {answer.usage.total_tokens:,} tokens · "
+                f"{format_usd(None if cost is None else cost.usd)}"
+            )
+            line = f"{line} · {extra}" if line else extra
+    return line
+
+
+def _received_json(exchange: _Exchange) -> dict[str, Any]:
+    """The answer as it arrived (the fields of a stored message), for when it is not stored
+    or cannot be read back."""
+    outcome = exchange.outcome
+    return {
+        "id": outcome.message_id,
+        "conversation_id": exchange.conversation_id,
+        "parent_id": exchange.question_id,
+        "role": Role.ASSISTANT.value,
+        "content": outcome.content,
+        "reasoning": outcome.reasoning or None,
+        "model": outcome.model,
+        "status": outcome.status.value,
+        "error": outcome.error.user_message() if outcome.error else None,
+        "created": datetime.now(UTC).isoformat(),
+        "usage": usage_json(outcome.usage),
+        "cost_usd": str(outcome.cost.usd) if outcome.cost.usd is not None else None,
+        "cost_source": outcome.cost.source.value,
+        "attachments": [],
+    }
+
+
+def _saved_json(store: Store, exchange: _Exchange) -> dict[str, Any]:
+    outcome = exchange.outcome
+    try:
+        stored = store.get_message(outcome.message_id) if outcome.message_id else None
+    except StorageError:
+        stored = None
+    return (_received_json(exchange) if stored is None else message_json(stored)) | {"saved": True}
 
 
 async def _report(
@@ -292,27 +424,36 @@ async def _report(
     client: XaiClient,
     catalog: ModelCatalog,
     store: Store,
-    outcome: TurnOutcome,
+    exchange: _Exchange,
 ) -> int:
-    if outcome.usage is not None:
-        ctx.stderr.write(describe_usage(outcome.model, outcome.usage, outcome.cost) + "\n")
+    outcome = exchange.outcome
+    unsaved = outcome.storage_error
+    line = _usage_line(exchange)
+    if line:
+        ctx.stderr.write(line + "\n")
     if args.json:
-        stored = store.get_message(outcome.message_id) if outcome.message_id else None
-        doc: dict[str, Any] = (
-            message_json(stored)
-            if stored is not None
-            else {"content": outcome.content, "status": outcome.status.value}
+        doc = (
+            _received_json(exchange) | {"saved": False, "save_error": str(unsaved)}
+            if unsaved
+            else _saved_json(store, exchange)
         )
         ctx.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    if unsaved is not None:
+        shown = "printed above" if args.json else "above"
+        what = "answer" if outcome.error is None else "partial answer"
+        ctx.stderr.write(
+            f"error: the {what} {shown} could not be saved to history (copy it now if you "
+            f"need it). {unsaved}\n"
+        )
     if outcome.error is None:
-        return exits.OK
+        return exits.OK if unsaved is None else exits.INTERNAL
     err = outcome.error
     text = err.user_message()
     if isinstance(err, ModelNotFoundError):
         text = (
             f"{text}\n{await _explain_unknown_model(client, catalog, err.model or outcome.model)}"
         )
-    if outcome.content:
+    if outcome.content and unsaved is None:
         text += "\nThe partial answer above was kept in history."
     ctx.stderr.write(f"error: {text}\n")
     return exits.exit_code_for(err)

@@ -24,7 +24,7 @@ from grok_desktop.platform.secrets import (
     resolve_api_key,
 )
 from grok_desktop.services.catalog import ModelCatalog
-from grok_desktop.storage.errors import StorageError
+from grok_desktop.storage.errors import NotAFolderError, StorageError, StorageWriteError
 from grok_desktop.storage.paths import DataPaths
 from grok_desktop.storage.settings import Settings
 from grok_desktop.storage.store import Store
@@ -45,9 +45,11 @@ class CliContext:
         paths = DataPaths.resolve(explicit or None)
         try:
             paths.ensure()
-        except OSError as exc:
+        except NotAFolderError as exc:
+            raise CliError(str(exc), USAGE) from None
+        except StorageWriteError as exc:
             raise CliError(
-                f"Cannot create the data folder {paths.root}: {exc.strerror}. "
+                f"Cannot create the data folder {paths.root}: {exc.reason}. "
                 "Choose another with --data-dir or GROK_DESKTOP_DATA_DIR.",
                 INTERNAL,
             ) from None
@@ -55,7 +57,10 @@ class CliContext:
 
     @cached_property
     def settings(self) -> Settings:
-        return Settings.load(self.paths.settings)
+        settings = Settings.load(self.paths.settings)
+        if settings.load_warning:
+            self.stderr.write(f"warning: {settings.load_warning}\n")
+        return settings
 
     @cached_property
     def base_url(self) -> str:

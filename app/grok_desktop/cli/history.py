@@ -2,7 +2,9 @@
 
 Ids can be given as unique prefixes (like git's short hashes); lists show 8 characters.
 Exit codes: 0 ok · 2 bad input (unknown or ambiguous id, unreadable or invalid import file,
-wrong flag combination) · 1 anything unexpected (storage failure), always with a message.
+wrong flag combination, an export file whose folder is missing or cannot be written) · 1 anything
+unexpected (storage failure, a read-only data folder for import and delete), always with a
+message. Reading (list, show, search, export) works in a read-only data folder.
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from grok_desktop.domain.pricing import format_usd
 from grok_desktop.storage import export, importer, markdown
 from grok_desktop.storage.errors import (
     AmbiguousIdError,
+    ExportTargetError,
     ImportFormatError,
+    NotAFolderError,
     NotFoundError,
     StorageError,
 )
@@ -121,6 +125,9 @@ def run_history(args: argparse.Namespace, paths: DataPaths, out: TextIO, err: Te
         return USAGE
     try:
         store = Store.open(paths)
+    except NotAFolderError as exc:
+        err.write(f"error: {exc}\n")
+        return USAGE
     except StorageError as exc:
         err.write(f"error: {exc}\n")
         return INTERNAL
@@ -131,7 +138,13 @@ def run_history(args: argparse.Namespace, paths: DataPaths, out: TextIO, err: Te
                 f"{store.recovered_from} and a new, empty history was started.\n"
             )
         return handler(store, args, out, err)
-    except (NotFoundError, AmbiguousIdError, ImportFormatError, _UsageError) as exc:
+    except (
+        NotFoundError,
+        AmbiguousIdError,
+        ImportFormatError,
+        ExportTargetError,
+        _UsageError,
+    ) as exc:
         err.write(f"error: {exc}\n")
         return USAGE
     except StorageError as exc:
@@ -291,6 +304,8 @@ def _export(store: Store, args: argparse.Namespace, out: TextIO, err: TextIO) ->
     if args.all == (args.id is not None):
         raise _UsageError("give either a conversation ID or --all")
     target = None if args.output in (None, "-") else Path(args.output)
+    if target is not None:
+        export.check_target(target)  # before anything is written (markdown's images first)
     if args.all:
         if args.format == "md":
             raise _UsageError("--all makes a JSON backup; --format md works for one conversation")

@@ -1,4 +1,8 @@
-"""`grok-desktop key set|status|clear`: the API key in the OS keyring, checked with the API."""
+"""`grok-desktop key set|status|clear`: the API key in the OS keyring, checked with the API.
+
+Without a usable keyring (no Secret Service, a locked or failing one) `set` and `clear` cannot
+do what was asked: they say so, say how to go on, and exit 2.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,9 @@ from grok_desktop.cli.exits import CliError
 from grok_desktop.platform.secrets import (
     KeySource,
     MemorySecretStore,
+    SecretStore,
     SecretStoreError,
+    open_secret_store,
     redact,
 )
 
@@ -63,15 +69,36 @@ def _read_key(ctx: CliContext) -> str:
     return key
 
 
+_HOW_TO_GO_ON = (
+    "Set the XAI_API_KEY environment variable instead, or install and unlock a Secret "
+    "Service keyring (e.g. GNOME Keyring or KWallet) and try again."
+)
+
+
+def _secrets_or_explain(ctx: CliContext, doing: str, advice: str = _HOW_TO_GO_ON) -> SecretStore:
+    """The system keyring, or a CliError (exit 2) that says it is unusable and what to do."""
+    store, problem = _open_keyring(ctx)
+    if isinstance(store, MemorySecretStore):
+        reason = (problem or "").removesuffix(_MEMORY_NOTE).strip()
+        raise CliError(
+            f"{reason or 'There is no usable system keyring.'} So {doing}. {advice}", exits.USAGE
+        )
+    return store
+
+
+_MEMORY_NOTE = "The key is kept in memory for this session only."
+
+
+def _open_keyring(ctx: CliContext) -> tuple[SecretStore, str | None]:
+    if ctx.secret_store is not None:
+        return ctx.secret_store, None
+    ctx.secret_store, problem = open_secret_store()
+    return ctx.secret_store, problem
+
+
 def _set(ctx: CliContext, args: argparse.Namespace) -> int:
     key = _read_key(ctx)
-    store = ctx.secrets()
-    if isinstance(store, MemorySecretStore):
-        raise CliError(
-            "There is no usable system keyring, so the key cannot be stored safely. "
-            "Set the XAI_API_KEY environment variable instead.",
-            exits.INTERNAL,
-        )
+    store = _secrets_or_explain(ctx, "the key cannot be stored safely and was not stored")
     if not args.no_check:
         try:
             info = asyncio.run(_check(ctx, key))
@@ -89,7 +116,7 @@ def _set(ctx: CliContext, args: argparse.Namespace) -> int:
     try:
         store.set(key)
     except SecretStoreError as exc:
-        raise CliError(f"{exc} Set XAI_API_KEY instead.", exits.INTERNAL) from None
+        raise CliError(f"{exc} The key was not stored. {_HOW_TO_GO_ON}", exits.USAGE) from None
     ctx.stdout.write(f"Stored {redact(key)} in the system keyring ({store.name}).\n")
     if ctx.env.get("XAI_API_KEY"):
         ctx.stderr.write("note: XAI_API_KEY is set and wins over the keyring.\n")
@@ -121,14 +148,29 @@ def _status(ctx: CliContext) -> int:
 
 
 def _clear(ctx: CliContext) -> int:
-    store = ctx.secrets()
+    in_env = bool(ctx.env.get("XAI_API_KEY"))
+    store = _secrets_or_explain(
+        ctx,
+        "nothing could be removed from it",
+        "XAI_API_KEY is set in this environment: unset it to stop using that key."
+        if in_env
+        else "Without a keyring Grok Desktop keeps no key beyond one session.",
+    )
+    env_note = "note: XAI_API_KEY is still set in this environment; unset it too.\n"
     try:
+        had_key = store.get() is not None
         store.delete()
     except SecretStoreError as exc:
-        raise CliError(str(exc), exits.INTERNAL) from None
-    ctx.stdout.write("The key was removed from the system keyring.\n")
-    if ctx.env.get("XAI_API_KEY"):
-        ctx.stderr.write("note: XAI_API_KEY is still set in this environment.\n")
+        raise CliError(
+            f"{exc} The key (if one is stored) was not removed. Unlock the keyring and try again.",
+            exits.USAGE,
+        ) from None
+    if had_key:
+        ctx.stdout.write(f"The key was removed from the system keyring ({store.name}).\n")
+    else:
+        ctx.stdout.write(f"There was no key in the system keyring ({store.name}).\n")
+    if in_env:
+        ctx.stderr.write(env_note)
     return exits.OK
 
 

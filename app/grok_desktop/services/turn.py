@@ -55,6 +55,9 @@ class TurnOutcome:
     cost: Cost = UNKNOWN_COST
     error: XaiError | None = None
     message_id: str | None = None
+    #: Set when the reply is NOT (completely) in the store: its final save failed, or the
+    #: reply row could not be created. A partial save that failed and was made good by the
+    #: final save leaves it None.
     storage_error: StorageError | None = None
 
 
@@ -175,3 +178,5 @@ def _settle(
         )
     except StorageError as exc:
         storage_failed(exc)
+    else:
+        outcome.storage_error = None  # the final save holds everything: earlier misses are moot

@@ -6,6 +6,8 @@ translate sqlite/OS failures into `StorageError`s, and `write()` wraps the block
 `BEGIN IMMEDIATE … COMMIT` (nested `write()`s join the outer transaction). Work that must
 happen only once the data is durable (deleting image files) is queued with `after_commit`;
 clean-up of files written for a transaction that failed goes to `on_rollback`.
+A database opened read-only (`read_only` is the folder or file that cannot be written) refuses
+every `write()` with `ReadOnlyStoreError` before touching anything.
 """
 
 from __future__ import annotations
@@ -17,7 +19,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from grok_desktop.storage.errors import DatabaseCorruptError, StorageError, translate
+from grok_desktop.storage.errors import (
+    DatabaseCorruptError,
+    ReadOnlyStoreError,
+    StorageError,
+    translate,
+)
 from grok_desktop.storage.timeutil import wall_ms
 
 log = logging.getLogger(__name__)
@@ -30,9 +37,11 @@ class Database:
         path: Path,
         clock_ms: Callable[[], int] = wall_ms,
         on_damage: Callable[[], None] | None = None,
+        read_only: Path | None = None,
     ) -> None:
         self.conn = conn
         self.path = path
+        self.read_only = read_only
         self.lock = threading.RLock()
         self._clock_ms = clock_ms
         self._last_ms = 0
@@ -66,6 +75,8 @@ class Database:
     def write(self) -> Iterator[sqlite3.Connection]:
         with self.lock:
             self._check_open()
+            if self.read_only is not None:
+                raise ReadOnlyStoreError(self.read_only)
             if self._depth:
                 self._depth += 1
                 try:

@@ -56,13 +56,51 @@ class NewerDatabaseError(StorageError):
 
 
 class StorageWriteError(StorageError):
-    """The history could not be written: read-only folder, full disk, I/O error, lock."""
+    """The history could not be written: read-only folder, full disk, I/O error, lock.
 
-    def __init__(self, path: Path, reason: str, advice: str) -> None:
+    The text fits both the app and the command line: it names the file or folder, the cause
+    and what to do, and promises nothing about what the caller does with unsaved data."""
+
+    def __init__(self, path: Path, reason: str, advice: str, *, message: str | None = None) -> None:
+        super().__init__(message or f"Grok Desktop could not save to {path}: {reason}. {advice}")
+        self.path = path
+        self.reason = reason
+        self.advice = advice
+
+
+_OTHER_FOLDER = "choose another data folder with --data-dir or GROK_DESKTOP_DATA_DIR"
+
+
+class ReadOnlyStoreError(StorageWriteError):
+    """The data folder (or the database file) is read-only: the history can be read, but
+    nothing can be saved. `path` is what is read-only (the folder, when it is)."""
+
+    def __init__(self, path: Path, detail: str | None = None) -> None:
+        advice = f"Make it writable, or {_OTHER_FOLDER}, then try again."
+        what = "The data folder" if path.is_dir() else "The history database"
+        lead = detail or f"{what} {path} is read-only, so nothing can be saved to it"
+        super().__init__(path, "it is read-only", advice, message=f"{lead}. {advice}")
+
+
+class NotAFolderError(StorageWriteError):
+    """A path that should be (or lead to) the data folder is a file."""
+
+    def __init__(self, path: Path) -> None:
+        advice = "Give a folder for Grok Desktop's data with --data-dir or GROK_DESKTOP_DATA_DIR."
         super().__init__(
-            f"Grok Desktop could not save to {path}: {reason}. {advice} "
-            "What you see on screen is kept until then."
+            path,
+            "it is a file, not a folder",
+            advice,
+            message=f"{path} is a file, not a folder. {advice}",
         )
+
+
+class ExportTargetError(StorageError):
+    """The file chosen for an export cannot be written (missing or unwritable folder).
+    Nothing was written."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"Cannot write {path}: {reason}. Nothing was written.")
         self.path = path
         self.reason = reason
 
@@ -100,7 +138,7 @@ _WRITE_KINDS: tuple[tuple[tuple[str, ...], tuple[str, ...], str, str], ...] = (
         ("SQLITE_READONLY",),
         ("readonly", "read-only"),
         "the folder or file is read-only",
-        "Make the data folder writable (or choose another with --data-dir), then try again.",
+        f"Make the data folder writable (or {_OTHER_FOLDER}), then try again.",
     ),
     (
         ("SQLITE_FULL",),
@@ -151,11 +189,17 @@ def _from_oserror(exc: OSError, path: Path) -> StorageWriteError:
     where = Path(exc.filename) if exc.filename else path
     if exc.errno == errno.ENOSPC:
         return StorageWriteError(where, "the disk is full", "Free some disk space, then try again.")
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+    if exc.errno == errno.EROFS:
+        return StorageWriteError(
+            where,
+            "the file system is read-only",
+            f"Make the data folder writable (or {_OTHER_FOLDER}), then try again.",
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM):
         return StorageWriteError(
             where,
             "permission denied (read-only folder?)",
-            "Make the data folder writable (or choose another with --data-dir), then try again.",
+            f"Make the data folder writable (or {_OTHER_FOLDER}), then try again.",
         )
     return StorageWriteError(
         where, exc.strerror or str(exc), "Check the data folder and the disk, then try again."

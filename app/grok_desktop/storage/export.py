@@ -14,6 +14,7 @@ Markdown (for reading and sharing, the branch shown only) is in `markdown.py`.
 from __future__ import annotations
 
 import base64
+import errno
 import json
 import os
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from typing import Any
 from grok_desktop.domain.conversation import Attachment, Message
 from grok_desktop.domain.usage import Usage
 from grok_desktop.storage.attachments import write_atomic
-from grok_desktop.storage.errors import NotFoundError, translate
+from grok_desktop.storage.errors import ExportTargetError, NotFoundError
 from grok_desktop.storage.records import ConversationTree
 from grok_desktop.storage.store import Store
 from grok_desktop.storage.timeutil import iso, to_ms, wall_ms
@@ -155,16 +156,42 @@ def backup_json(store: Store, now: datetime | None = None) -> str:
     return dumps(backup_document(store, now))
 
 
+def check_target(path: Path) -> None:
+    """Raise ExportTargetError unless `path` can be an export file: its folder must exist
+    (nothing creates it: a typo in the folder name must not make new folders) and the path
+    must not be a folder."""
+    folder = path.parent
+    if not folder.exists():
+        raise ExportTargetError(path, f"the folder {folder} does not exist")
+    if not folder.is_dir():
+        raise ExportTargetError(path, f"{folder} is not a folder")
+    if path.is_dir():
+        raise ExportTargetError(path, "it is a folder")
+
+
+def _target_reason(exc: OSError, folder: Path) -> str:
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"permission denied in {folder}"
+    if exc.errno == errno.EROFS:
+        return f"{folder} is on a read-only file system"
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    if exc.errno == errno.ENOENT:
+        return f"files cannot be created in {folder}"
+    return exc.strerror or str(exc)
+
+
 def write_text_atomic(path: Path, text: str, *, private: bool = True) -> None:
     """Write a whole file or nothing (an interrupted export never leaves half a file).
-    `private` files (history backups) are readable by their owner only."""
+    `private` files (history backups) are readable by their owner only. The folder must
+    exist; any failure raises ExportTargetError (the message names the file and the cause)."""
+    check_target(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, text.encode("utf-8"))
         if private and os.name == "posix":
             path.chmod(0o600)
     except OSError as exc:
-        raise translate(exc, path) from exc
+        raise ExportTargetError(path, _target_reason(exc, path.parent)) from exc
 
 
 def write_backup(

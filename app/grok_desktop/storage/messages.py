@@ -131,7 +131,7 @@ class MessageOps(BranchOps, AttachmentOps):
     def messages_for_context(self, conversation_id: str) -> list[Message]:
         """The branch shown, minus what should not be sent back to the model: failed replies,
         replies still streaming, and stopped/interrupted replies that have no text."""
-        return [m for m in self.branch_path(conversation_id) if _usable_as_context(m)]
+        return [m for m in self.branch_path(conversation_id) if usable_as_context(m)]
 
     # -- internals ------------------------------------------------------------------------
 
@@ -231,7 +231,9 @@ class MessageOps(BranchOps, AttachmentOps):
         return message
 
 
-def _usable_as_context(message: Message) -> bool:
+def usable_as_context(message: Message) -> bool:
+    """Whether a message is sent back to the model: not a failed reply, not one still
+    streaming, not a stopped/interrupted reply without text."""
     if message.status is MessageStatus.COMPLETE:
         return True
     if message.status in (MessageStatus.CANCELLED, MessageStatus.INTERRUPTED):

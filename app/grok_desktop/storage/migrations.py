@@ -16,7 +16,7 @@ from pathlib import Path
 
 from grok_desktop.storage.errors import NewerDatabaseError, StorageError, translate
 from grok_desktop.storage.schema import LATEST_VERSION, MIGRATIONS, Migration
-from grok_desktop.storage.timeutil import file_stamp
+from grok_desktop.storage.timeutil import aside_path
 
 log = logging.getLogger(__name__)
 
@@ -27,13 +27,7 @@ def user_version(conn: sqlite3.Connection) -> int:
 
 
 def backup_path(db_path: Path, version: int) -> Path:
-    base = f"{db_path.name}.bak-v{version}-{file_stamp()}"
-    candidate = db_path.with_name(base)
-    n = 1
-    while candidate.exists():
-        n += 1
-        candidate = db_path.with_name(f"{base}-{n}")
-    return candidate
+    return aside_path(db_path, f"bak-v{version}")
 
 
 def copy_aside(conn: sqlite3.Connection, db_path: Path, version: int) -> Path:

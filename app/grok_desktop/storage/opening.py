@@ -4,7 +4,11 @@
   `<db>.corrupt-<stamp>` (with its -wal/-shm) and a fresh database is created; the caller gets
   the new location so the person can be told (never a silent replacement).
 - A file from a newer schema raises `NewerDatabaseError` and is left exactly as it was.
-- Read-only folders, full disks and unopenable files raise `StorageWriteError`.
+- A read-only data folder or database file is opened read-only (`mode=ro`, which reads the
+  WAL through an existing -shm; else `immutable=1`): the history can be read, and every write
+  raises `ReadOnlyStoreError`, which names what is read-only. A read-only database that does
+  not exist yet, or that needs an upgrade, raises `ReadOnlyStoreError` at open.
+- Full disks and unopenable files raise `StorageWriteError`.
 
 `PRAGMA quick_check` reads the whole file (~1.3 s for a 425 MB history of 500,000 messages),
 so by default (`check=None`) it runs for files up to QUICK_CHECK_MAX_BYTES, and for bigger ones
@@ -16,14 +20,20 @@ always caught.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from grok_desktop.storage.errors import DatabaseCorruptError, translate
+from grok_desktop.storage.errors import (
+    DatabaseCorruptError,
+    ReadOnlyStoreError,
+    StorageWriteError,
+    translate,
+)
 from grok_desktop.storage.migrations import migrate, user_version
 from grok_desktop.storage.schema import LATEST_VERSION
-from grok_desktop.storage.timeutil import file_stamp
+from grok_desktop.storage.timeutil import aside_path
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +48,7 @@ class Opened:
     conn: sqlite3.Connection
     recovered_from: Path | None  # where a damaged file was moved
     backup: Path | None  # the copy made before a migration
+    read_only: Path | None = None  # what is read-only (folder or file) when opened read-only
 
 
 class _Damaged(Exception):
@@ -67,7 +78,20 @@ def _wants_check(db_path: Path, check: bool | None) -> bool:
         return True
 
 
+def read_only_part(db_path: Path) -> Path | None:
+    """The folder or the database file when it cannot be written, else None."""
+    folder = db_path.parent
+    if not os.access(folder, os.W_OK):
+        return folder
+    if db_path.is_file() and not os.access(db_path, os.W_OK):
+        return db_path
+    return None
+
+
 def open_database(db_path: Path, *, check: bool | None = None) -> Opened:
+    blocked = read_only_part(db_path)
+    if blocked is not None:
+        return Opened(open_read_only(db_path, blocked), None, None, read_only=blocked)
     recovered: Path | None = None
     check = _wants_check(db_path, check)
     try:
@@ -76,9 +100,76 @@ def open_database(db_path: Path, *, check: bool | None = None) -> Opened:
         log.warning("history database %s is damaged (%s); moving it aside", db_path, damage)
         recovered = move_aside(db_path)
         conn, saved = _prepare(_connect_checked(db_path, check=False), db_path)
+    except StorageWriteError as exc:
+        # SQLite could not write (a file system that os.access does not see as read-only):
+        # read what is there instead of refusing to show the history.
+        cause = exc.__cause__
+        name = str(getattr(cause, "sqlite_errorname", "") or "")
+        if not name.startswith("SQLITE_READONLY") or not db_path.is_file():
+            raise
+        log.info("history database %s cannot be written (%s); opening it read-only", db_path, cause)
+        return Opened(open_read_only(db_path, db_path), None, None, read_only=db_path)
     if check or recovered is not None:
         check_marker(db_path).unlink(missing_ok=True)
     return Opened(conn, recovered, saved)
+
+
+def open_read_only(db_path: Path, blocked: Path) -> sqlite3.Connection:
+    """A read-only connection (`query_only`), or ReadOnlyStoreError when there is nothing
+    that can be read without writing (no database yet, or one that needs an upgrade)."""
+    if not db_path.is_file():
+        raise ReadOnlyStoreError(
+            blocked,
+            f"The data folder {blocked} is read-only, so the history database cannot be "
+            "created in it",
+        )
+    try:
+        _check_header(db_path)
+    except _Damaged as damage:
+        raise DatabaseCorruptError(db_path) from damage
+    failure: sqlite3.Error | None = None
+    # mode=ro reads the WAL when a -shm exists (or can be made); immutable=1 reads the main
+    # file alone when it cannot (a read-only folder after a clean shutdown has no -wal).
+    for query in ("mode=ro", "immutable=1"):
+        try:
+            conn = sqlite3.connect(
+                f"{db_path.as_uri()}?{query}",
+                uri=True,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+        except sqlite3.Error as exc:
+            failure = exc
+            continue
+        try:
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            version = user_version(conn)
+            if version > LATEST_VERSION:
+                migrate(conn, db_path)  # raises NewerDatabaseError, writes nothing
+            if version < LATEST_VERSION:
+                raise ReadOnlyStoreError(
+                    blocked,
+                    f"The history database {db_path} needs an upgrade for this version of "
+                    f"Grok Desktop, but {blocked} is read-only",
+                )
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA query_only = ON")
+        except sqlite3.Error as exc:
+            conn.close()
+            if isinstance(exc, sqlite3.DatabaseError) and _is_damage(exc):
+                raise DatabaseCorruptError(db_path) from exc
+            failure = exc
+            continue
+        except BaseException:
+            conn.close()
+            raise
+        if query != "mode=ro":
+            log.info("opened %s as immutable (read-only folder without a -shm file)", db_path)
+        return conn
+    assert failure is not None
+    raise translate(failure, db_path) from failure
 
 
 def _prepare(conn: sqlite3.Connection, db_path: Path) -> tuple[sqlite3.Connection, Path | None]:
@@ -164,12 +255,7 @@ def _configure(conn: sqlite3.Connection) -> None:
 
 def move_aside(db_path: Path) -> Path:
     """Rename a damaged database (and its side files) to `<name>.corrupt-<stamp>`."""
-    base = f"{db_path.name}.corrupt-{file_stamp()}"
-    target = db_path.with_name(base)
-    n = 1
-    while target.exists():
-        n += 1
-        target = db_path.with_name(f"{base}-{n}")
+    target = aside_path(db_path, "corrupt")
     try:
         db_path.rename(target)
         for suffix in _SIDE_FILES:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import platformdirs
 
-from grok_desktop.storage.errors import translate
+from grok_desktop.storage.errors import NotAFolderError, StorageWriteError, translate
 
 APP_DIR_NAME = "grok-desktop"
 DATA_DIR_ENV = "GROK_DESKTOP_DATA_DIR"
@@ -57,19 +57,46 @@ class DataPaths:
     def cache(self) -> Path:
         return self.root / "cache"
 
+    @property
+    def writable(self) -> bool:
+        """Whether files can be created in the data folder (False on a read-only mount or a
+        folder without write permission; root passes permission checks, as the OS does)."""
+        return os.access(self.root, os.W_OK)
+
     def ensure(self) -> DataPaths:
         """Create the folders that are missing, private to the user (0700) on POSIX.
 
         Folders that already exist keep their permissions: a folder the user chose and shares
-        on purpose is theirs to configure. Raises `StorageWriteError` when they cannot be made.
+        on purpose is theirs to configure. Raises `NotAFolderError` when the data folder (or a
+        folder above it) is a file, `StorageWriteError` when the data folder cannot be made.
+        In an existing read-only data folder the missing subfolders are left out (reading the
+        history needs none of them; a write then fails with `ReadOnlyStoreError`).
         """
-        for folder in (self.root, self.images, self.logs, self.cache):
+        _make_folder(self.root)
+        for folder in (self.images, self.logs, self.cache):
             try:
-                if folder.is_dir():
-                    continue
-                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-                if os.name == "posix":
-                    folder.chmod(0o700)  # mkdir's mode is filtered by the umask
-            except OSError as exc:
-                raise translate(exc, folder) from exc
+                _make_folder(folder)
+            except StorageWriteError:
+                if self.writable:
+                    raise
         return self
+
+
+def _make_folder(folder: Path) -> None:
+    if folder.is_dir():
+        return
+    if folder.exists():
+        raise NotAFolderError(folder)
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if os.name == "posix":
+            folder.chmod(0o700)  # mkdir's mode is filtered by the umask
+    except (NotADirectoryError, FileExistsError) as exc:
+        blocker = next(
+            (p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None
+        )
+        if blocker is not None:
+            raise NotAFolderError(blocker) from exc
+        raise translate(exc, folder) from exc
+    except OSError as exc:
+        raise translate(exc, folder) from exc

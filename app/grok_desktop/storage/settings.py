@@ -3,17 +3,27 @@
 Each setting has a name, a type, a default and a doc line; the settings dialog, the CLI and
 the README table are all made from `SCHEMA`. Unknown or mistyped values in the file are
 ignored (the default is used) so a hand-edited file can never stop the app from starting.
+
+A file that cannot be read as a JSON object at all (damaged, half-written by another tool) is
+never silently replaced: it is renamed to `settings.corrupt-<stamp>` beside it, a warning is
+logged, and `Settings.load_warning` holds a message for the person (the CLI prints it once to
+stderr, the app can show it); the defaults are used from then on.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from grok_desktop.storage.timeutil import aside_path
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +92,8 @@ class Settings:
         self.path = path
         self._values: dict[str, Any] = {}
         self._listeners: list[Callable[[str], None]] = []
+        #: Why the file on disk was not used (set by `load`), for the person; else None.
+        self.load_warning: str | None = None
         for name, value in (values or {}).items():
             spec = BY_NAME.get(name)
             if spec is not None and spec.valid(value):
@@ -90,10 +102,34 @@ class Settings:
     @classmethod
     def load(cls, path: Path) -> Settings:
         try:
-            raw = json.loads(path.read_text("utf-8"))
-        except (OSError, ValueError):
-            raw = {}
-        return cls(path, raw if isinstance(raw, dict) else {})
+            raw: Any = json.loads(path.read_text("utf-8"))
+        except FileNotFoundError:
+            return cls(path, {})
+        except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
+            problem = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            return cls._damaged(path, f"it cannot be read ({problem})")
+        if not isinstance(raw, dict):
+            return cls._damaged(path, "it does not hold a JSON object")
+        return cls(path, raw)
+
+    @classmethod
+    def _damaged(cls, path: Path, problem: str) -> Settings:
+        settings = cls(path, {})
+        target = aside_path(path, "corrupt")
+        try:
+            path.rename(target)
+        except OSError as exc:
+            settings.load_warning = (
+                f"The settings file {path} is damaged: {problem}. It could not be moved aside "
+                f"({exc.strerror or exc}); the default settings are used for now."
+            )
+        else:
+            settings.load_warning = (
+                f"The settings file {path} was damaged: {problem}. It was moved to {target} "
+                "(kept, not deleted); the default settings are used from now on."
+            )
+        log.warning("%s", settings.load_warning)
+        return settings
 
     def get(self, name: str) -> Any:
         return self._values.get(name, BY_NAME[name].default)

@@ -6,21 +6,24 @@ storage worker thread (`AsyncStore`) may both call it; each call is short and at
 After `open`:
 - `recovered_from` is where a damaged database file was moved (tell the person), else None;
 - `migration_backup` is the copy made before a schema upgrade, else None;
-- `recovered_interrupted` is how many replies a crash left half-written (now `interrupted`).
+- `recovered_interrupted` is how many replies a crash left half-written (now `interrupted`);
+- `read_only` is the folder or file that cannot be written when the history was opened
+  read-only (reads work; every write raises `ReadOnlyStoreError`), else None.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
 from grok_desktop.domain.titles import title_from_text
 from grok_desktop.storage.conversations import ConversationOps
 from grok_desktop.storage.db import Database
-from grok_desktop.storage.errors import DatabaseCorruptError
+from grok_desktop.storage.errors import DatabaseCorruptError, ReadOnlyStoreError
 from grok_desktop.storage.opening import mark_for_check, open_database
 from grok_desktop.storage.paths import DataPaths
 from grok_desktop.storage.search import SearchOps
@@ -65,6 +68,7 @@ class Store(TreeOps, ConversationOps, SearchOps, UsageOps):
         `check`: run `PRAGMA quick_check` (True), skip it (False), or None: for files up to
         128 MB and after damage was seen (it reads the whole file: ~1.3 s for 425 MB). Raises
         NewerDatabaseError or StorageWriteError; a damaged file is moved aside, not raised.
+        A read-only folder or file gives a read-only store (see `read_only`).
         """
         data = paths if isinstance(paths, DataPaths) else DataPaths.resolve(paths)
         data.ensure()
@@ -75,12 +79,16 @@ class Store(TreeOps, ConversationOps, SearchOps, UsageOps):
                 data.database,
                 clock_ms,
                 on_damage=functools.partial(mark_for_check, data.database),
+                read_only=opened.read_only,
             ),
             data,
             title_maker=title_maker,
             recovered_from=opened.recovered_from,
             migration_backup=opened.backup,
         )
+        if opened.read_only is not None:
+            log.info("history opened read-only: %s cannot be written", opened.read_only)
+            return store
         try:
             store.recovered_interrupted = store._recover_interrupted()
         except DatabaseCorruptError:
@@ -99,6 +107,21 @@ class Store(TreeOps, ConversationOps, SearchOps, UsageOps):
     @property
     def closed(self) -> bool:
         return self._db.closed
+
+    @property
+    def read_only(self) -> Path | None:
+        return self._db.read_only
+
+    def check_writable(self) -> None:
+        """Raise `ReadOnlyStoreError` now if nothing can be saved (before asking the API)."""
+        if self._db.read_only is not None:
+            raise ReadOnlyStoreError(self._db.read_only)
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """Group several calls into one transaction: all of them are saved, or none."""
+        with self._db.write():
+            yield
 
     def close(self) -> None:
         retire_writer_token(self._writer_token)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MS = timedelta(milliseconds=1)
@@ -44,3 +45,15 @@ def parse_iso(text: str) -> int:
 def file_stamp(ms: int | None = None) -> str:
     """A compact UTC stamp for file names: 20260512T101530Z."""
     return from_ms(wall_ms() if ms is None else ms).strftime("%Y%m%dT%H%M%SZ")
+
+
+def aside_path(path: Path, tag: str) -> Path:
+    """A free name beside `path` for a copy or a damaged original: `<name>.<tag>-<stamp>`,
+    then `-2`, `-3`, ... when that exists."""
+    base = f"{path.name}.{tag}-{file_stamp()}"
+    target = path.with_name(base)
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{base}-{n}")
+    return target

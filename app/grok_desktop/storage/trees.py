@@ -1,9 +1,11 @@
 """Whole conversations in and out: load every branch (for export), insert trees (for import
-and undo), delete a conversation returning what undo needs.
+and undo), delete a conversation (or a message and everything below it) returning what undo
+needs.
 
 Undo of a delete: `delete_conversation` returns a `DeletedConversation` (the tree plus the image
 bytes whose files are removed); `restore_conversation(snapshot)` puts it back exactly, ids
-included. There is no soft delete: a deleted conversation is gone from search, lists and disk
+included; `delete_messages` / `restore_messages` do the same for a message and everything
+below it. There is no soft delete: a deleted conversation is gone from search, lists and disk
 at once, which is what people expect of "delete".
 """
 
@@ -13,9 +15,10 @@ import heapq
 import logging
 import sqlite3
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 
 from grok_desktop.domain.conversation import Attachment, Conversation, Message
-from grok_desktop.storage.errors import StorageError
+from grok_desktop.storage.errors import NotFoundError, StorageError
 from grok_desktop.storage.records import ConversationTree, DeletedConversation, ImportResult
 from grok_desktop.storage.rows import (
     MESSAGE_COLUMNS,
@@ -40,6 +43,27 @@ _INSERT_MESSAGE = (
     + ", ".join("?" for _ in range(13 + len(USAGE_COLUMNS)))
     + ")"
 )
+
+
+@dataclass(slots=True)
+class DeletedMessages:
+    """What `TreeOps.delete_messages` removed, enough for `restore_messages` (undo).
+
+    `snapshot.tree` holds only the removed messages (the message and, on every branch,
+    everything below it); `shown`: the message was on the branch shown, so undo shows it again.
+    """
+
+    message_id: str
+    snapshot: DeletedConversation
+    shown: bool
+
+    @property
+    def conversation_id(self) -> str:
+        return self.snapshot.tree.conversation.id
+
+    @property
+    def count(self) -> int:
+        return len(self.snapshot.tree.messages)
 
 
 class TreeOps(StreamingOps):
@@ -73,6 +97,51 @@ class TreeOps(StreamingOps):
             conn.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
             self._release_attachments(conn, shas)
         return DeletedConversation(tree, images, attachments)
+
+    def delete_messages(self, message_id: str) -> DeletedMessages:
+        """`delete_message` (the message and everything below it, all branches) in one
+        transaction with what undo needs: the removed messages and the bytes of their images."""
+        with self._db.write() as conn:
+            row = self._message_row(conn, message_id)
+            tree = self._load_tree(conn, row["conversation_id"])
+            below: set[str] = {message_id}
+            for m in tree.messages:  # parents come first
+                if m.parent_id in below:
+                    below.add(m.id)
+            removed = [m for m in tree.messages if m.id in below]
+            attachments = {a.sha256: a for m in removed for a in m.attachments}
+            images: dict[str, bytes] = {}
+            for sha, att in attachments.items():
+                try:
+                    images[sha] = self.read_attachment(att)
+                except NotFoundError:
+                    log.warning("image %s of message %s is missing", sha, message_id)
+            shown = message_id in {m.id for m in self.branch_path(row["conversation_id"])}
+            self.delete_message(message_id)
+        subtree = replace(
+            tree,
+            messages=removed,
+            selected_child={k: v for k, v in tree.selected_child.items() if k in below},
+        )
+        return DeletedMessages(message_id, DeletedConversation(subtree, images, attachments), shown)
+
+    def restore_messages(self, deleted: DeletedMessages) -> None:
+        """Undo `delete_messages`: the same ids, branches and images; a message that was shown
+        is shown again. Raises NotFoundError when what it hung from has gone since."""
+        first = deleted.snapshot.tree.messages[0]
+        with self._db.write() as conn:
+            self._conversation_row(conn, deleted.conversation_id)
+            if first.parent_id is not None and (
+                conn.execute("SELECT 1 FROM messages WHERE id = ?", (first.parent_id,)).fetchone()
+                is None
+            ):
+                raise NotFoundError(
+                    "The message above the deleted ones was deleted too; they cannot be put back."
+                )
+            snap = deleted.snapshot
+            self.insert_trees([snap.tree], snap.images, snap.attachments)
+            if deleted.shown:
+                self._select_chain(conn, deleted.message_id)
 
     def restore_conversation(self, snapshot: DeletedConversation) -> Conversation:
         """Undo `delete_conversation`: the same ids, branches, statuses, usage and images."""

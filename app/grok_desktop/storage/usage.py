@@ -3,21 +3,28 @@
 Each reply's usage is copied into `usage_ledger` (keyed by message id). Deleting a
 conversation does not delete what it cost, and importing it again does not count it twice.
 Days are local calendar days of this computer (what "spent today" means to a person).
+
+Calls that are not replies but cost money (the optional model-made title) have ledger rows of
+their own, keyed `title:<uuid>` (no message has such an id): their tokens and money are in
+every total, but they do not count as replies. Exports carry messages, not the ledger, so such
+a row stays on the computer where the money was spent.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 
 from grok_desktop.domain.conversation import Message
+from grok_desktop.domain.pricing import Cost
 from grok_desktop.domain.usage import Usage
 from grok_desktop.storage.base import StoreBase
 from grok_desktop.storage.records import UsageRow
-from grok_desktop.storage.rows import USAGE_COLUMNS, decimal_or_none, usage_values
+from grok_desktop.storage.rows import USAGE_COLUMNS, cost_values, decimal_or_none, usage_values
 from grok_desktop.storage.timeutil import from_ms, to_ms
 
 _LEDGER_INSERT = (
@@ -27,6 +34,10 @@ _LEDGER_INSERT = (
     + ", ".join("?" for _ in USAGE_COLUMNS)
     + ", ?, ?)"
 )
+
+
+#: Ledger ids of model-made titles start with this (they are not replies).
+TITLE_CALL_PREFIX = "title:"
 
 
 def record_usage(conn: sqlite3.Connection, message: Message, *, replace: bool = True) -> None:
@@ -67,7 +78,8 @@ class _Sum:
     unknown: int = 0
 
     def add(self, row: sqlite3.Row) -> None:
-        self.replies += 1
+        if not str(row["message_id"]).startswith(TITLE_CALL_PREFIX):
+            self.replies += 1
         self.prompt += row["prompt_tokens"]
         self.completion += row["completion_tokens"]
         self.reasoning += row["reasoning_tokens"]
@@ -95,6 +107,30 @@ class _Sum:
 
 
 class UsageOps(StoreBase):
+    def record_title_usage(
+        self, conversation_id: str, model: str, usage: Usage, cost: Cost | None
+    ) -> str:
+        """Count what the call that made a conversation's title cost (tokens and money, in
+        the totals of its day and model; not a reply). Returns the ledger id."""
+        ledger_id = f"{TITLE_CALL_PREFIX}{uuid.uuid4()}"
+        values = usage_values(usage)
+        cost_usd, cost_source = cost_values(cost)
+        with self._db.write() as conn:
+            conn.execute(
+                _LEDGER_INSERT.format(verb="REPLACE"),
+                (
+                    ledger_id,
+                    conversation_id,
+                    self._db.now_ms(),
+                    model,
+                    *[0 if v is None else v for v in values[:-1]],
+                    values[-1],
+                    cost_usd,
+                    cost_source,
+                ),
+            )
+        return ledger_id
+
     def usage_rows(self, since: date | None = None) -> list[UsageRow]:
         """Per local day and model: replies, summed usage (`cost_ticks` sums the ticks the
         server reported) and summed known cost; oldest day first, then model name. `since`

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import Result
 from PIL import Image
 
 from grok_desktop.cli import main
@@ -19,43 +19,9 @@ from grok_desktop.domain.conversation import Conversation, Message, MessageStatu
 from grok_desktop.domain.pricing import CostSource
 from grok_desktop.storage import Store
 
-KEY = "xai-test-cli-1234"
 ANSWER = "You said: hello there"
 
-
-@dataclass(frozen=True)
-class Result:
-    code: int
-    out: str
-    err: str
-
-
 Ask = Callable[..., Result]
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[DevServer]:
-    with DevServer() as srv:
-        yield srv
-
-
-@pytest.fixture
-def srv(server: DevServer) -> DevServer:
-    server.reset()
-    return server
-
-
-@pytest.fixture
-def data(tmp_path: Path, srv: DevServer, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "data"
-    monkeypatch.setenv("GROK_DESKTOP_DATA_DIR", str(folder))
-    monkeypatch.setenv("GROK_DESKTOP_BASE_URL", srv.base_url)
-    monkeypatch.setenv("XAI_API_KEY", KEY)
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
-    for name in ("GROK_DESKTOP_STALL_TIMEOUT", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.lower(), raising=False)
-    return folder
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,18 +17,6 @@ from grok_desktop.storage import Store
 
 KEY = "xai-test-process-1234"
 APP = Path(__file__).resolve().parents[3] / "app"
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[DevServer]:
-    with DevServer() as srv:
-        yield srv
-
-
-@pytest.fixture
-def srv(server: DevServer) -> DevServer:
-    server.reset()
-    return server
 
 
 @pytest.fixture

@@ -166,12 +166,23 @@ def test_bad_usage_and_bad_files_exit_2(
     assert run(paths, "import", str(tmp_path / "missing.json"))[0] == 2
 
 
-def test_storage_failure_exits_1(tmp_path: Path) -> None:
-    blocker = tmp_path / "file"
-    blocker.write_text("x")
-    code, _, err = run(DataPaths.resolve(blocker / "data"), "list")
+def test_storage_failure_exits_1(paths: DataPaths) -> None:
+    paths.ensure()
+    paths.database.mkdir()  # a folder where the database file should be
+    code, _, err = run(paths, "list")
     assert code == 1
     assert "could not save" in err
+    assert str(paths.database) in err
+
+
+def test_data_folder_that_is_a_file_exits_2(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    for folder in (blocker, blocker / "data"):
+        code, _, err = run(DataPaths.resolve(folder), "list")
+        assert code == 2
+        assert f"{blocker} is a file, not a folder" in err
+        assert "--data-dir" in err
 
 
 def test_damaged_database_is_reported(paths: DataPaths) -> None:

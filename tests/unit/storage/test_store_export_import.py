@@ -17,6 +17,7 @@ from grok_desktop.domain.conversation import Attachment, MessageStatus
 from grok_desktop.domain.pricing import Cost, CostSource
 from grok_desktop.domain.usage import Usage
 from grok_desktop.storage import DataPaths, ImportFormatError, Store, export, importer, markdown
+from grok_desktop.storage.errors import ExportTargetError
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -230,6 +231,7 @@ def test_write_backup_file_is_private_and_complete(tmp_path: Path) -> None:
     with Store.open(tmp_path / "a") as a:
         _fill(a)
         target = tmp_path / "out" / "backup.json"
+        target.parent.mkdir()
         assert export.write_backup(a, target, NOW) == 3
         assert target.stat().st_mode & 0o077 == 0
         with Store.open(tmp_path / "b") as b:
@@ -276,3 +278,26 @@ def test_missing_image_file_fails_the_export(tmp_path: Path) -> None:
             f.unlink()
         with pytest.raises(NotFoundError, match="missing"):
             export.conversation_json(a, ids["d"])
+
+
+def test_export_to_a_missing_folder_creates_nothing(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "a") as a:
+        ids = _fill(a)
+        target = tmp_path / "no such folder" / "deeper" / "x.json"
+        with pytest.raises(ExportTargetError) as caught:
+            export.write_conversation_json(a, ids["c"], target)
+        assert f"the folder {target.parent} does not exist" in str(caught.value)
+        with pytest.raises(ExportTargetError):
+            export.write_backup(a, target)
+        assert not (tmp_path / "no such folder").exists()
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")
+def test_export_to_an_unwritable_place_says_so(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "a") as a:
+        ids = _fill(a)
+        with pytest.raises(ExportTargetError) as caught:
+            export.write_conversation_json(a, ids["c"], Path("/proc/x.json"))
+        assert str(caught.value).startswith("Cannot write /proc/x.json: ")
+        with pytest.raises(ExportTargetError, match="it is a folder"):
+            export.write_conversation_json(a, ids["c"], tmp_path)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import stat
 from pathlib import Path
 
 import pytest
-from storage_helpers import is_root
+from storage_helpers import is_root, read_only_folder
 
 from grok_desktop.domain.content import Role
 from grok_desktop.domain.conversation import MessageStatus
@@ -19,7 +18,9 @@ from grok_desktop.storage import (
     StorageWriteError,
     Store,
 )
-from grok_desktop.storage.errors import StorageBusyError, translate
+from grok_desktop.storage.errors import ReadOnlyStoreError, StorageBusyError, translate
+from grok_desktop.storage.migrations import migrate
+from grok_desktop.storage.schema import MIGRATIONS
 
 
 def _one_chat(paths: DataPaths) -> str:
@@ -153,15 +154,81 @@ def test_data_folder_that_cannot_be_created(tmp_path: Path) -> None:
         Store.open(DataPaths.resolve(blocker / "data"))
 
 
-@pytest.mark.skipif(os.name != "posix" or is_root(), reason="needs a non-root POSIX user")
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions and mounts")
 def test_read_only_folder(paths: DataPaths) -> None:
-    paths.ensure()
-    paths.root.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    """Reading works in a read-only data folder (a read-only mount as root, chmod for other
+    users); every write fails with a message that names the folder and says it is read-only."""
+    cid = _one_chat(paths)
+    with read_only_folder(paths.root), Store.open(paths) as store:
+        assert store.read_only == paths.root
+        assert [c.id for c in store.list_conversations()] == [cid]
+        assert [m.content for m in store.branch_path(cid)] == ["hello"]
+        assert [h.conversation_id for h in store.search("hello")] == [cid]
+        with pytest.raises(ReadOnlyStoreError) as caught:
+            store.create_conversation("new")
+        assert isinstance(caught.value, StorageWriteError)
+        message = str(caught.value)
+        assert f"The data folder {paths.root} is read-only" in message
+        assert "--data-dir" in message and "on screen" not in message
+        with pytest.raises(ReadOnlyStoreError):
+            store.add_message(cid, Role.USER, "more")
+        with pytest.raises(ReadOnlyStoreError):
+            store.check_writable()
+    with Store.open(paths) as store:  # writable again: nothing was changed
+        assert store.read_only is None
+        assert store.count_conversations() == 1
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions and mounts")
+def test_read_only_folder_reads_what_is_still_in_the_wal(paths: DataPaths) -> None:
+    """A crash (or a running app) leaves -wal and -shm: mode=ro reads the WAL too."""
+    cid = _one_chat(paths)
+    writer = Store.open(paths)  # keeps -wal/-shm while open
     try:
-        with pytest.raises(StorageWriteError):
-            Store.open(paths)
+        writer._db.conn.execute("PRAGMA wal_autocheckpoint = 0")
+        writer.add_message(cid, Role.USER, "only in the WAL")
+        assert Path(str(paths.database) + "-wal").stat().st_size > 0
+        with read_only_folder(paths.root), Store.open(paths) as store:
+            assert store.read_only == paths.root
+            assert [m.content for m in store.branch_path(cid)][-1] == "only in the WAL"
     finally:
-        paths.root.chmod(0o700)
+        writer.close()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions and mounts")
+def test_read_only_folder_without_a_database(paths: DataPaths) -> None:
+    paths.ensure()
+    with read_only_folder(paths.root), pytest.raises(ReadOnlyStoreError) as caught:
+        Store.open(paths)
+    assert f"The data folder {paths.root} is read-only" in str(caught.value)
+    assert "cannot be created" in str(caught.value)
+
+
+def test_read_only_database_file_in_a_writable_folder(paths: DataPaths) -> None:
+    cid = _one_chat(paths)
+    if is_root():
+        pytest.skip("root may write read-only files")
+    paths.database.chmod(0o400)
+    try:
+        with Store.open(paths) as store:
+            assert store.read_only == paths.database
+            assert store.get_conversation(cid) is not None
+            with pytest.raises(ReadOnlyStoreError, match=r"The history database .* is read-only"):
+                store.create_conversation("x")
+    finally:
+        paths.database.chmod(0o600)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions and mounts")
+def test_read_only_folder_with_an_old_schema_says_it_needs_an_upgrade(paths: DataPaths) -> None:
+    paths.ensure()
+    conn = sqlite3.connect(paths.database)
+    migrate(conn, paths.database, MIGRATIONS[:1])
+    conn.close()
+    with read_only_folder(paths.root), pytest.raises(ReadOnlyStoreError) as caught:
+        Store.open(paths)
+    assert "needs an upgrade" in str(caught.value)
+    assert user_version_of(paths.database) == 1  # untouched
 
 
 def test_error_translation_table(tmp_path: Path) -> None:
@@ -267,3 +334,11 @@ def test_damage_found_after_a_skipped_check_reopens_with_the_check(
     with Store.open(paths) as store:
         assert not store.closed
     assert calls == [None, True]
+
+
+def user_version_of(db: Path) -> int:
+    conn = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
+    try:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()

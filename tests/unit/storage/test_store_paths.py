@@ -6,8 +6,10 @@ from pathlib import Path
 
 import platformdirs
 import pytest
+from storage_helpers import read_only_folder
 
-from grok_desktop.storage import DataPaths
+from grok_desktop.storage import DataPaths, StorageWriteError
+from grok_desktop.storage.errors import NotAFolderError
 
 
 def test_explicit_folder_wins_over_environment(tmp_path: Path) -> None:
@@ -49,3 +51,26 @@ def test_ensure_creates_private_folders(tmp_path: Path) -> None:
     for folder in (p.root, p.images, p.logs, p.cache):
         assert folder.is_dir()
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+def test_a_file_where_the_folder_should_be(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    for folder in (blocker, blocker / "data" / "deeper"):
+        with pytest.raises(NotAFolderError) as caught:
+            DataPaths.resolve(folder).ensure()
+        assert isinstance(caught.value, StorageWriteError)
+        assert str(caught.value).startswith(f"{blocker} is a file, not a folder.")
+    assert blocker.read_text() == "x"
+
+
+def test_read_only_data_folder_without_subfolders_is_usable_for_reading(tmp_path: Path) -> None:
+    paths = DataPaths.resolve(tmp_path / "data")
+    paths.root.mkdir()
+    with read_only_folder(paths.root):
+        assert not paths.writable
+        paths.ensure()  # no images/, logs/, cache/ can be made: fine for reading
+        assert not paths.images.exists()
+    assert paths.writable
+    paths.ensure()
+    assert paths.images.is_dir()
