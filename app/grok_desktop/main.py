@@ -57,6 +57,8 @@ def build_parts(args: argparse.Namespace, env: dict[str, str] | None = None) -> 
     settings = Settings.load(paths.settings)
     closers: list[Callable[[], Any]] = []
     notices: list[str] = []
+    if settings.load_warning:  # a damaged settings file was moved aside: say where
+        notices.append(settings.load_warning)
     demo = bool(getattr(args, "demo", False))
     if demo:
         from grok_desktop.devserver import DevServer, Script
@@ -93,6 +95,10 @@ def build_parts(args: argparse.Namespace, env: dict[str, str] | None = None) -> 
             f"The history database was damaged; it was moved to {store.recovered_from} "
             "and a new history was started."
         )
+    if store.read_only is not None:
+        from grok_desktop.storage.errors import ReadOnlyStoreError
+
+        notices.append(f"History is read-only. {ReadOnlyStoreError(store.read_only)}")
     client = XaiClient(
         base_url=base_url, api_key=key.key, stall_timeout=stall, allow_insecure_http=allow_http
     )
@@ -123,23 +129,28 @@ def build_window(parts: AppParts) -> MainWindow:
     from grok_desktop.services.keys import KeyService
     from grok_desktop.services.models import ModelService
     from grok_desktop.ui.main_window import MainWindow, load_attachment_image
-    from grok_desktop.ui.theme import chat_palette
+    from grok_desktop.ui.theme import ThemeController
 
     chat = ChatService(parts.store, lambda: parts.client, parts.catalog)
     conversations = ConversationService(parts.store)
     models = ModelService(parts.catalog, lambda: parts.client, parts.settings)
-    return MainWindow(
+    theme = ThemeController(parts.settings)  # the whole app light or dark, now and on changes
+    window = MainWindow(
         chat=chat,
         conversations=conversations,
         models=models,
         settings=parts.settings,
-        palette=chat_palette(str(parts.settings.get("theme"))),
+        palette=theme.palette,
         state_file=parts.paths.root / "window.ini",
         image_loader=lambda sha: load_attachment_image(parts.store, sha),
         demo=parts.demo,
         notice=" ".join(parts.notices) or None,
         keys=None if parts.demo else KeyService(lambda: parts.client, parts.key),
     )
+    theme.setParent(window)
+    theme.chat_palette_changed.connect(window.view.set_palette)
+    window.theme = theme  # type: ignore[attr-defined]
+    return window
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -180,6 +191,7 @@ def run_app(args: argparse.Namespace) -> int:
     from grok_desktop.ui.quick_ask_wiring import install_quick_ask
 
     quick_ask = install_quick_ask(window, parts, instance, command)  # hotkey, tray, Quick Ask
+    window.theme.chat_palette_changed.connect(quick_ask.quick.view.set_palette)  # type: ignore[attr-defined]
 
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)

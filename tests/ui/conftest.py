@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QApplication
 
 from grok_desktop.devserver import DevServer
 from grok_desktop.main import AppParts, build_parts, build_window
+from grok_desktop.ui.conversation_list import ID_ROLE
 from grok_desktop.ui.main_window import MainWindow
 
 API_KEY = "xai-test-key-1234"
@@ -151,6 +152,9 @@ def window(make_window: WindowMaker) -> MainWindow:
     return make_window()[0]
 
 
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "ui"
+
+
 class Ui:
     """Drives a window the way a person does: keys into the focused widget, clicks on links."""
 
@@ -230,6 +234,22 @@ class Ui:
 
     def action(self, action: str, message_id: str) -> None:
         self.click_link(f"action:{action}/{message_id}")
+
+    # -- the conversation list and pictures ---------------------------------------------------
+    def click_conversation(self, conversation_id: str) -> None:
+        """Click a conversation in the list, like a person; returns once it is open."""
+        lst = self.w.panel.list
+        row = next(i for i in range(lst.count()) if lst.item(i).data(ID_ROLE) == conversation_id)
+        rect = lst.visualItemRect(lst.item(row))
+        self.qtbot.mouseClick(lst.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        self.wait(lambda: self.w.current is not None and self.w.current.id == conversation_id)
+
+    def screenshot(self, name: str) -> Path:
+        """The window as a PNG under artifacts/ui/, for people to look at."""
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / name
+        self.w.grab().save(str(path))
+        return path
 
 
 @pytest.fixture

@@ -2,7 +2,11 @@
 
 One task at a time: starting a new one cancels the running one first (its partial answer is
 kept as "cancelled"), so a stale answer never lands in the wrong place. The streaming work is
-`services.turn.run_turn`, exactly what the CLI uses.
+`services.turn.run_turn`, exactly what the CLI uses. `live_reply(conversation_id)` is the
+answer being written so far, so a view that comes back to its conversation can pick it up.
+
+A new question goes below the last message shown, even a failed or empty reply, so the
+conversation reads as it happened; what is sent as context leaves those out (services.context).
 
 Signals:
     user_message_added(str conversation_id, object Message)
@@ -19,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Coroutine
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -32,23 +36,36 @@ from grok_desktop.domain.conversation import Message
 from grok_desktop.domain.pricing import ModelPrice
 from grok_desktop.media.images import PreparedImage
 from grok_desktop.services.catalog import ModelCatalog
-from grok_desktop.services.context import context_messages
+from grok_desktop.services.context import CONTINUE_PROMPT, context_messages
 from grok_desktop.services.turn import TurnObserver, TurnOutcome, run_turn
 from grok_desktop.storage.errors import StorageError
 from grok_desktop.storage.store import Store
 
-CONTINUE_PROMPT = "Continue exactly where your previous answer stopped."
+__all__ = ["CONTINUE_PROMPT", "ChatService", "LiveReply"]
+
+
+@dataclass(slots=True)
+class LiveReply:
+    """The answer being streamed: its stored row (None until it exists, or when it could not
+    be saved) and the text received so far."""
+
+    conversation_id: str
+    message: Message | None = None
+    content: str = ""
+    reasoning: str = ""
 
 
 class _SignalObserver(TurnObserver):
-    def __init__(self, service: ChatService, conversation_id: str) -> None:
+    def __init__(self, service: ChatService, conversation_id: str, live: LiveReply) -> None:
         self.s = service
         self.conversation_id = conversation_id
+        self.live = live
         self.first_token_at: float | None = None
         self.tokens = 0
         self.last_status = 0.0
 
     def reply_started(self, message: Message | None) -> None:
+        self.live.message = message
         self.s.reply_started.emit(self.conversation_id, message)
 
     def content(self, text: str) -> None:
@@ -60,12 +77,14 @@ class _SignalObserver(TurnObserver):
             rate = self.tokens / (now - self.first_token_at)
             self.s.status_changed.emit(f"Streaming {rate:.0f} tok/s")
             self.last_status = now
+        self.live.content += text
         self.s.content_received.emit(text)
 
     def reasoning(self, text: str) -> None:
         if self.first_token_at is None and self.tokens == 0:
             self.s.status_changed.emit("Thinking…")
             self.tokens = -1  # status shown once
+        self.live.reasoning += text
         self.s.reasoning_received.emit(text)
 
     def stream_started(self, model: str) -> None:
@@ -101,10 +120,16 @@ class ChatService(QObject):
         self.catalog = catalog
         self._task: asyncio.Task[None] | None = None
         self.conversation_id: str | None = None
+        self._live: LiveReply | None = None
 
     @property
     def busy(self) -> bool:
         return self._task is not None and not self._task.done()
+
+    def live_reply(self, conversation_id: str) -> LiveReply | None:
+        """The answer streaming in this conversation right now, if any."""
+        live = self._live
+        return live if live is not None and live.conversation_id == conversation_id else None
 
     # -- verbs ----------------------------------------------------------------------------------
     def send(
@@ -116,7 +141,6 @@ class ChatService(QObject):
     ) -> None:
         images = images or []
         try:
-            history = self.store.messages_for_context(conversation_id)
             attachments = [
                 replace(
                     self.store.add_attachment(i.data, i.mime, i.width, i.height), detail=i.detail
@@ -127,7 +151,7 @@ class ChatService(QObject):
                 conversation_id,
                 Role.USER,
                 text,
-                parent_id=history[-1].id if history else None,
+                parent_id=self.store.current_leaf_id(conversation_id),
                 attachments=attachments,
             )
         except StorageError as exc:
@@ -145,28 +169,39 @@ class ChatService(QObject):
         if parent is not None:
             self._start(reply.conversation_id, parent, model)
 
-    def edit_and_resend(self, user_message_id: str, text: str, model: str) -> None:
-        """The edited question becomes a sibling of the original; both branches are kept."""
-        original = self.store.get_message(user_message_id)
-        if original is None:
-            return
-        user = self.store.add_message(
-            original.conversation_id,
-            Role.USER,
-            text,
-            parent_id=original.parent_id,
-            attachments=original.attachments,
-        )
+    def edit_and_resend(self, user_message_id: str, text: str, model: str) -> bool:
+        """The edited question becomes a sibling of the original; both branches are kept.
+        False (and `failed` says why) when it could not be stored."""
+        try:
+            original = self.store.get_message(user_message_id)
+            if original is None:
+                self.failed.emit("The message being edited was deleted; the text is kept.")
+                return False
+            user = self.store.add_message(
+                original.conversation_id,
+                Role.USER,
+                text,
+                parent_id=original.parent_id,
+                attachments=original.attachments,
+            )
+        except StorageError as exc:
+            self.failed.emit(str(exc))
+            return False
         self.user_message_added.emit(original.conversation_id, user)
         self._start(original.conversation_id, user, model)
+        return True
 
     def continue_reply(self, assistant_message_id: str, model: str) -> None:
-        reply = self.store.get_message(assistant_message_id)
-        if reply is None:
+        try:
+            reply = self.store.get_message(assistant_message_id)
+            if reply is None:
+                return
+            user = self.store.add_message(
+                reply.conversation_id, Role.USER, CONTINUE_PROMPT, parent_id=reply.id
+            )
+        except StorageError as exc:
+            self.failed.emit(str(exc))
             return
-        user = self.store.add_message(
-            reply.conversation_id, Role.USER, CONTINUE_PROMPT, parent_id=reply.id
-        )
         self.user_message_added.emit(reply.conversation_id, user)
         self._start(reply.conversation_id, user, model)
 
@@ -210,7 +245,17 @@ class ChatService(QObject):
     async def _turn(self, conversation_id: str, user: Message, model: str) -> None:
         self.status_changed.emit("Connecting…")
         self.conversation_id = conversation_id
-        observer = _SignalObserver(self, conversation_id)
+        live = self._live = LiveReply(conversation_id)
+        try:
+            await self._stream(conversation_id, user, model, live)
+        finally:
+            if self._live is live:
+                self._live = None
+
+    async def _stream(
+        self, conversation_id: str, user: Message, model: str, live: LiveReply
+    ) -> None:
+        observer = _SignalObserver(self, conversation_id, live)
         client = self._client()
         request = self._request(conversation_id, user, model)
         try:
@@ -251,11 +296,14 @@ class ChatService(QObject):
     def _finish(
         self, conversation_id: str, outcome: TurnOutcome | None, observer: _SignalObserver
     ) -> None:
+        if self._live is observer.live:
+            self._live = None  # whoever hears reply_finished sees the stored reply only
         message_id = outcome.message_id if outcome else None
         stored = None
         if message_id is None and outcome is None:
             # cancelled: find the reply that run_turn saved as cancelled
-            leaf = self.store.current_leaf_id(conversation_id)
+            started = observer.live.message
+            leaf = started.id if started else self.store.current_leaf_id(conversation_id)
             stored = self.store.get_message(leaf) if leaf else None
         elif message_id is not None:
             stored = self.store.get_message(message_id)

@@ -1,5 +1,9 @@
 """Conversations for the window: pages of the list, full-text search off the UI thread,
-rename, pin, delete with Undo, and opening one (its current branch and branch positions).
+rename, pin, delete with Undo (a conversation, or a message and what follows it), opening one
+(its current branch and branch positions), its earlier messages page by page and export,
+both off the UI thread.
+
+One Undo stack for both kinds of delete: `undo_delete()` puts back the latest.
 
 Signals:
     page_loaded(list[Conversation], bool append)
@@ -7,20 +11,31 @@ Signals:
     conversation_changed(object Conversation)
     conversation_deleted(str conversation_id)
     conversation_restored(object Conversation)
+    messages_deleted(str conversation_id, int count): a message and the count - 1 below it
+    messages_restored(str conversation_id)
+    earlier_loaded(str conversation_id, str before_id, list[Message], dict positions,
+        bool more): the messages just above `before_id` on the branch shown, oldest first
+    exported(str path)
     failed(str text)
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any, Literal
 
 from PySide6.QtCore import QObject, Signal
 
 from grok_desktop.domain.conversation import Conversation, Message
 from grok_desktop.storage.async_store import AsyncStore
 from grok_desktop.storage.errors import StorageError
+from grok_desktop.storage.records import DeletedConversation
 from grok_desktop.storage.store import Store
+from grok_desktop.storage.trees import DeletedMessages
+
+ExportFormat = Literal["md", "json"]
 
 PAGE = 100
 #: Messages shown when a conversation opens; older ones load on request.
@@ -33,6 +48,10 @@ class ConversationService(QObject):
     conversation_changed = Signal(object)
     conversation_deleted = Signal(str)
     conversation_restored = Signal(object)
+    messages_deleted = Signal(str, int)
+    messages_restored = Signal(str)
+    earlier_loaded = Signal(str, str, list, dict, bool)
+    exported = Signal(str)
     failed = Signal(str)
 
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
@@ -42,7 +61,8 @@ class ConversationService(QObject):
         self._last: Conversation | None = None
         self._exhausted = False
         self._search_task: asyncio.Task[None] | None = None
-        self._undo: list[Any] = []
+        self._undo: list[DeletedConversation | DeletedMessages] = []
+        self._tasks: set[asyncio.Task[None]] = set()
 
     # -- list -----------------------------------------------------------------------------------
     def load_first_page(self) -> None:
@@ -111,21 +131,91 @@ class ConversationService(QObject):
     def can_undo(self) -> bool:
         return bool(self._undo)
 
+    def delete_message(self, message_id: str) -> None:
+        """Delete a message and everything below it (every branch), with Undo."""
+        try:
+            deleted = self.store.delete_messages(message_id)
+        except StorageError as exc:
+            self.failed.emit(f"The message was not deleted: {exc}")
+            return
+        self._undo.append(deleted)
+        self.messages_deleted.emit(deleted.conversation_id, deleted.count)
+
     def undo_delete(self) -> None:
         if not self._undo:
             return
+        snapshot = self._undo.pop()
         try:
-            conversation = self.store.restore_conversation(self._undo.pop())
+            if isinstance(snapshot, DeletedMessages):
+                self.store.restore_messages(snapshot)
+            else:
+                conversation = self.store.restore_conversation(snapshot)
         except StorageError as exc:
-            self.failed.emit(str(exc))
+            self.failed.emit(f"Nothing was restored: {exc}")
             return
-        self.conversation_restored.emit(conversation)
+        if isinstance(snapshot, DeletedMessages):
+            self.messages_restored.emit(snapshot.conversation_id)
+        else:
+            self.conversation_restored.emit(conversation)
         self.load_first_page()
 
     # -- one conversation -----------------------------------------------------------------------
+    def get(self, conversation_id: str) -> Conversation | None:
+        return self.store.get_conversation(conversation_id)
+
+    def get_message(self, message_id: str) -> Message | None:
+        try:
+            return self.store.get_message(message_id)
+        except StorageError as exc:
+            self.failed.emit(str(exc))
+            return None
+
     def open(self, conversation_id: str) -> tuple[list[Message], dict[str, tuple[int, int]]]:
         path = self.store.branch_path(conversation_id)
         return path, self.store.branch_positions(conversation_id)
+
+    def positions(self, conversation_id: str) -> dict[str, tuple[int, int]]:
+        return self.store.branch_positions(conversation_id)
+
+    def load_earlier(self, conversation_id: str, before_id: str, count: int = WINDOW) -> None:
+        """Read up to `count` messages above `before_id` (off the UI thread) and emit
+        `earlier_loaded`."""
+        self._spawn(self._load_earlier(conversation_id, before_id, count))
+
+    async def _load_earlier(self, conversation_id: str, before_id: str, count: int) -> None:
+        try:
+            first = await self.async_store.run(self.store.get_message, before_id)
+            if first is None or first.parent_id is None:
+                path: list[Message] = []
+            else:
+                path = await self.async_store.branch_path(conversation_id, first.parent_id)
+            positions = await self.async_store.branch_positions(conversation_id)
+        except StorageError as exc:
+            self.failed.emit(f"Earlier messages could not be loaded: {exc}")
+            return
+        page = path[-count:] if count > 0 else []
+        self.earlier_loaded.emit(conversation_id, before_id, page, positions, len(path) > len(page))
+
+    def export(self, conversation_id: str, path: Path, fmt: ExportFormat) -> None:
+        """Write the conversation to `path` (Markdown: the branch shown, images in a folder
+        beside it; JSON: everything, lossless) off the UI thread; `exported` or `failed`."""
+        self._spawn(self._export(conversation_id, path, fmt))
+
+    async def _export(self, conversation_id: str, path: Path, fmt: ExportFormat) -> None:
+        try:
+            if fmt == "json":
+                await self.async_store.export_conversation_json(conversation_id, path)
+            else:
+                path = await self.async_store.export_markdown(conversation_id, path)
+        except (StorageError, OSError) as exc:
+            self.failed.emit(f"Export failed: {exc}")
+            return
+        self.exported.emit(str(path))
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def switch_branch(self, message_id: str, step: int) -> str | None:
         """Select the previous/next sibling of a message; returns its conversation id."""

@@ -1,7 +1,9 @@
 """The image pane (`imagePane`, "Attached images") above the composer: the images that go
 with the next message, as chips in a strip (drag to reorder), an inline notice for bad input,
-and the warning when the chosen model cannot see images. The Attach and Screenshot buttons
-live in `toolbar` (placed in the composer's model row by `install_image_pane`).
+and the warning when the chosen model cannot see images: those waiting here, and those
+already in the conversation (every request sends them again, so a text-only model would be
+refused). The Attach and Screenshot buttons live in `toolbar` (placed in the composer's model
+row by `install_image_pane`).
 
 Images come in as files, encoded bytes (browser drags, the clipboard) or QImages (screen
 capture); all the work happens in `ImageService`'s worker threads, never here.
@@ -75,14 +77,20 @@ class ImagePane(QWidget):
         max_images: Callable[[], int],
         accepts_images: Callable[[str], bool | None],
         image_model: Callable[[], str | None],
+        context_images: Callable[[str | None], int] = lambda _message_id: 0,
         parent: QWidget | None = None,
     ) -> None:
+        """`context_images(message_id)`: how many images the conversation already holds on the
+        branch down to that message (None: the end of the branch shown), i.e. those that the
+        next request sends again."""
         super().__init__(parent)
         self.service = service
         self._max_images = max_images
         self._accepts_images = accepts_images
         self._image_model = image_model
+        self._context_images = context_images
         self._model: str | None = None
+        self._in_context = 0
         self._notices: list[str] = []
         self.setObjectName("imagePane")
         self.setAccessibleName("Attached images")
@@ -194,10 +202,9 @@ class ImagePane(QWidget):
 
     def images_for_send(self, model: str) -> list[PreparedImage] | None:
         """The images to send with a message to `model`, or None when the send has to wait:
-        an image is still being prepared, or the model cannot see images (the pane says so)."""
+        an image is still being prepared, or the model cannot see images, attached here or
+        already in the conversation (the pane says so)."""
         chips = self.chips()
-        if not chips:
-            return []
         waiting = sum(1 for c in chips if not c.ready)
         if waiting:
             self.show_message(
@@ -205,10 +212,26 @@ class ImagePane(QWidget):
                 "prepared. Nothing was sent."
             )
             return None
-        self.set_model(model)
-        if self._accepts_images(model) is False:
-            return None  # the warning above the images says why and offers a model that can
+        if not self.model_sees_context(model):
+            return None  # the warning above the composer says why and offers a model that can
         return self.images()
+
+    def model_sees_context(self, model: str, message_id: str | None = None) -> bool:
+        """False (and the warning shows, offering a model that can) when `model` cannot see
+        images and the request would carry some: attached here (unless `message_id` is given:
+        regenerate, retry, continue and edit do not send the pane's images) or already in the
+        conversation down to `message_id`."""
+        self._in_context = self._context_images(message_id)
+        self._model = model
+        self._refresh()
+        attached = self.count if message_id is None else 0
+        return not (self._accepts_images(model) is False and bool(attached or self._in_context))
+
+    def refresh_context(self) -> None:
+        """Count the images of the conversation shown again (another one was opened, a new
+        chat started, a message with images was sent)."""
+        self._in_context = self._context_images(None)
+        self._refresh()
 
     def clear(self) -> None:
         """Remove every image (after a send, or "Remove images")."""
@@ -364,21 +387,52 @@ class ImagePane(QWidget):
             bar = self.scroll_area.horizontalScrollBar().sizeHint().height()
             self.scroll_area.setFixedHeight(height + bar + 2)
         self.notice.setVisible(bool(self._notices))
-        blind = bool(has_images and self._model and self._accepts_images(self._model) is False)
+        blind = bool(
+            (has_images or self._in_context)
+            and self._model
+            and self._accepts_images(self._model) is False
+        )
         if blind:
-            alternative = self._image_model()
-            self.warning_label.setText(
-                f"{self._model} cannot see images: nothing is sent until you switch to a "
-                "model that can or remove the images."
-                if alternative
-                else f"{self._model} cannot see images: nothing is sent until you choose a "
-                "model that accepts images or remove the images."
-            )
-            self.switch_button.setVisible(alternative is not None)
-            self.switch_button.setText(f"Switch to {alternative}")
-            self.switch_button.setProperty("model", alternative)
+            self._explain_blind_model()
         self.warning.setVisible(blind)
         toolbar_here = self.toolbar.parent() is self
         self.setVisible(
-            has_images or bool(self._notices) or self.drop_hint.isVisibleTo(self) or toolbar_here
+            has_images
+            or blind
+            or bool(self._notices)
+            or self.drop_hint.isVisibleTo(self)
+            or toolbar_here
         )
+
+    def _explain_blind_model(self) -> None:
+        alternative = self._image_model()
+        model = self._model
+        if self._in_context:
+            # Removing the images here would not help: the old ones go with every request.
+            n = self._in_context
+            earlier = f"{n} image{'s' if n > 1 else ''}"
+            text = (
+                f"{model} cannot see images, and this conversation already has {earlier}, "
+                "sent again with every message: nothing is sent until you "
+                + (
+                    f"switch to {alternative}"
+                    if alternative
+                    else "choose a model that accepts images"
+                )
+                + f", or start a new chat (Ctrl+N) for {model}."
+            )
+        elif alternative:
+            text = (
+                f"{model} cannot see images: nothing is sent until you switch to a "
+                "model that can or remove the images."
+            )
+        else:
+            text = (
+                f"{model} cannot see images: nothing is sent until you choose a "
+                "model that accepts images or remove the images."
+            )
+        self.warning_label.setText(text)
+        self.switch_button.setVisible(alternative is not None)
+        self.switch_button.setText(f"Switch to {alternative}")
+        self.switch_button.setProperty("model", alternative)
+        self.remove_all_button.setVisible(self.count > 0 and not self._in_context)

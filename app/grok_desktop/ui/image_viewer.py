@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QKeySequence, QPixmap, QShortcut, QWheelEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -30,9 +30,20 @@ EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "im
 
 
 class _Scroll(QScrollArea):
+    """Ctrl+wheel zooms; every resize of the viewport redoes the fit. The viewport gets its
+    real size only once the dialog is laid out and shown, after the dialog's own resize and
+    show events, so fitting there (or in `__init__`) used the unlaid-out ~100x30 viewport and
+    opened big pictures at a few percent."""
+
     def __init__(self, viewer: ImageViewer) -> None:
         super().__init__(viewer)
         self.viewer = viewer
+        self.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.viewport() and event.type() == QEvent.Type.Resize and self.viewer.fit:
+            self.viewer._render()
+        return super().eventFilter(watched, event)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
@@ -161,11 +172,6 @@ class ImageViewer(QDialog):
             f"{self.image.width()}×{self.image.height()} · {format_bytes(len(self.data))} · "
             f"{scale * 100:.0f}%"
         )
-
-    def resizeEvent(self, event: object) -> None:
-        super().resizeEvent(event)  # type: ignore[arg-type]
-        if self.fit:
-            self._render()
 
     # -- copy and save --------------------------------------------------------------------------
     def copy(self) -> None:

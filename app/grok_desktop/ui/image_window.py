@@ -1,9 +1,11 @@
 """Puts the image pane into the main window with one call, `install_image_pane(window)`:
 the pane above the composer, its buttons in the composer's model row, image drops anywhere
 on the window, Ctrl+V of images (through the composer), the Screenshot shortcut, the viewer
-for thumbnails in the chat view, and the warning when the chosen model cannot see images.
+for thumbnails in the chat view, and the warning when the chosen model cannot see images
+(attached ones, or those already in the conversation shown).
 
-The window keeps only `window.image_pane`; sending asks it for `images_for_send(model)`.
+The window keeps only `window.image_pane`; sending asks it for `images_for_send(model)`, and
+regenerate, retry, continue and edit ask `model_sees_context(model, message_id)`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QWidget
 
 from grok_desktop.domain.models import pick_default_model
 from grok_desktop.media.images import PreparedImage
+from grok_desktop.services.image_support import images_in_context
 from grok_desktop.services.images import ImageService
 from grok_desktop.ui.capture import ScreenCapture
 from grok_desktop.ui.image_pane import ImagePane
@@ -67,11 +70,18 @@ def install_image_pane(window: MainWindow) -> ImagePane:
     def image_model() -> str | None:
         return pick_default_model(m for m in window.models.chat_models() if m.accepts_images)
 
+    def context_images(message_id: str | None) -> int:
+        store = window.conversations.store
+        if message_id is not None:
+            return images_in_context(store, message_id=message_id)
+        return images_in_context(store, window.current.id if window.current else None)
+
     pane = ImagePane(
         service,
         max_images=lambda: int(window.settings.get("max_images")),
         accepts_images=window.models.accepts_images,
         image_model=image_model,
+        context_images=context_images,
         parent=window,
     )
     holder = window.composer.parentWidget()
@@ -85,6 +95,7 @@ def install_image_pane(window: MainWindow) -> ImagePane:
     # the model: warn while the chosen one cannot see images, offer one that can
     def update_model(*_: object) -> None:
         pane.set_model(current_model())
+        pane.refresh_context()
 
     def switch_model(model: str) -> None:
         window.composer.set_current_model(model)
@@ -96,6 +107,9 @@ def install_image_pane(window: MainWindow) -> ImagePane:
     window.models.models_changed.connect(update_model)
     pane.switch_model_requested.connect(switch_model)
     pane.changed.connect(update_model)
+    # the images already in the conversation: another one shown, a new chat, a message sent
+    window.view.messages_shown.connect(update_model)
+    window.chat.user_message_added.connect(update_model)
     update_model()
 
     # screenshots

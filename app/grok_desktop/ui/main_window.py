@@ -5,7 +5,6 @@ reaches nothing but the services it is given.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
@@ -20,8 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from grok_desktop import APP_NAME
-from grok_desktop.domain.content import Role
-from grok_desktop.domain.conversation import Conversation, Message, MessageStatus
+from grok_desktop.domain.conversation import Conversation, Message
 from grok_desktop.domain.models import LanguageModel
 from grok_desktop.services.chat import ChatService
 from grok_desktop.services.conversations import WINDOW, ConversationService
@@ -30,18 +28,18 @@ from grok_desktop.services.models import ModelService
 from grok_desktop.services.turn import TurnOutcome
 from grok_desktop.services.usage import UsageService
 from grok_desktop.storage.settings import Settings
-from grok_desktop.ui.chat.message_html import BranchInfo
+from grok_desktop.ui.chat.earlier import EarlierMessages
 from grok_desktop.ui.chat.view import ChatView
 from grok_desktop.ui.composer import Composer
 from grok_desktop.ui.conversation_list import ConversationPanel
+from grok_desktop.ui.export_dialog import ConversationExporter
 from grok_desktop.ui.image_window import install_image_pane
+from grok_desktop.ui.live_stream import LiveStream, branches
 from grok_desktop.ui.markdown import Palette
+from grok_desktop.ui.message_actions import MessageActions
 from grok_desktop.ui.shortcuts import SHORTCUTS, ShortcutsDialog
+from grok_desktop.ui.system_prompt import SystemPromptButton
 from grok_desktop.ui.usage_meter import UsageMeter
-
-
-def _branches(positions: dict[str, tuple[int, int]]) -> dict[str, BranchInfo]:
-    return {mid: BranchInfo(i, n) for mid, (i, n) in positions.items()}
 
 
 class MainWindow(QMainWindow):
@@ -73,6 +71,8 @@ class MainWindow(QMainWindow):
         self.panel = ConversationPanel(self)
         self.view = ChatView(palette, image_loader=image_loader, parent=self)  # type: ignore[arg-type]
         self.composer = Composer(self)
+        self.system_prompt = SystemPromptButton(conversations, settings, self)
+        self.system_prompt.place_after(self.composer.model_picker)
         self.banner = QLabel(self)
         self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
         self.usage_meter = UsageMeter(UsageService(conversations.store, settings), self)
         self.undo_button = QPushButton("Undo", self)
         self.undo_button.setObjectName("undoButton")
+        self.undo_button.setToolTip("Put back what was deleted (Ctrl+Z)")
         self.undo_button.hide()
         self.statusBar().addWidget(self.status_label, 1)
         self.statusBar().addPermanentWidget(self.undo_button)
@@ -121,6 +122,17 @@ class MainWindow(QMainWindow):
         self._undo_timer.setSingleShot(True)
         self._undo_timer.setInterval(10_000)
         self._undo_timer.timeout.connect(self.undo_button.hide)
+        shown = lambda: self.current.id if self.current else None  # noqa: E731
+        self.live = LiveStream(chat, conversations, self.view, shown, self)
+        self.earlier = EarlierMessages(self.view, conversations, shown, self)
+        self.exporter = ConversationExporter(conversations, self.status_label.setText, self)
+        self.message_actions = MessageActions(
+            chat,
+            conversations,
+            model=self._model,
+            may_resend=lambda model, mid: self.image_pane.model_sees_context(model, mid),
+            parent=self,
+        )
 
         self._install_shortcuts()
         self._connect_signals()
@@ -139,10 +151,12 @@ class MainWindow(QMainWindow):
             "search": self.panel.focus_search,
             "focus_composer": lambda: self.composer.edit.setFocus(),
             "settings": self.open_settings,
+            "system_prompt": self.system_prompt.open_editor,
             "usage": lambda: self.usage_meter.open_window(),
             "shortcuts": lambda: ShortcutsDialog(self).exec(),
             "rename": lambda: self.panel.start_rename(),
-            "stop": self.chat.stop,
+            "stop": self.on_escape,
+            "undo": self._on_undo_clicked,
             "quit": self.close,
         }
         for shortcut in SHORTCUTS:
@@ -154,20 +168,13 @@ class MainWindow(QMainWindow):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.triggered.connect(handlers[shortcut.action])
             self.addAction(action)
-        undo = QAction("Undo delete", self)
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        undo.triggered.connect(self._on_undo_clicked)
-        self.panel.list.addAction(undo)
-        undo.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     def _connect_signals(self) -> None:
         self.composer.send_requested.connect(self.on_composer_send_requested)
         self.composer.stop_requested.connect(self.chat.stop)
+        self.composer.edit_cancelled.connect(self.on_composer_edit_cancelled)
         self.composer.model_chosen.connect(self.on_composer_model_chosen)
         self.chat.user_message_added.connect(self.on_chat_user_message_added)
-        self.chat.reply_started.connect(self.on_chat_reply_started)
-        self.chat.content_received.connect(lambda t: self.view.append_stream(t))
-        self.chat.reasoning_received.connect(lambda t: self.view.append_stream("", t))
         self.chat.reply_finished.connect(self.on_chat_reply_finished)
         self.chat.status_changed.connect(self.status_label.setText)
         self.chat.busy_changed.connect(self.composer.set_streaming)
@@ -175,7 +182,11 @@ class MainWindow(QMainWindow):
         self.conversations.page_loaded.connect(self.on_conversations_page_loaded)
         self.conversations.search_finished.connect(self.on_conversations_search_finished)
         self.conversations.conversation_changed.connect(self.on_conversations_changed)
+        self.conversations.conversation_changed.connect(self.system_prompt.on_conversations_changed)
         self.conversations.conversation_deleted.connect(self.on_conversations_deleted)
+        self.conversations.conversation_restored.connect(self.on_conversations_restored)
+        self.conversations.messages_deleted.connect(self.on_conversations_messages_deleted)
+        self.conversations.messages_restored.connect(self.on_conversations_messages_restored)
         self.conversations.failed.connect(self.show_error)
         self.models.models_changed.connect(self._fill_models)
         self.models.failed.connect(self.show_error)
@@ -185,9 +196,13 @@ class MainWindow(QMainWindow):
         self.panel.rename_requested.connect(self.conversations.rename)
         self.panel.pin_requested.connect(self.conversations.set_pinned)
         self.panel.delete_requested.connect(self.conversations.delete)
+        self.panel.export_requested.connect(self.exporter.export)
         self.panel.more_requested.connect(self.conversations.load_more)
         self.panel.search_changed.connect(self.conversations.search)
-        self.view.action_requested.connect(self.on_view_action_requested)
+        self.view.action_requested.connect(self.message_actions.on_view_action_requested)
+        self.message_actions.status.connect(self.status_label.setText)
+        self.message_actions.edit_requested.connect(self.on_message_actions_edit_requested)
+        self.message_actions.branch_switched.connect(self.reload_conversation)
         self.undo_button.clicked.connect(self._on_undo_clicked)
 
     # -- conversations --------------------------------------------------------------------------
@@ -197,26 +212,32 @@ class MainWindow(QMainWindow):
 
     def new_chat(self) -> None:
         self.chat.stop()
+        self._cancel_edit()
         self.current = None
         self.view.show_messages([])
         self.panel.select(None)
+        self.system_prompt.set_conversation(None)
         self._update_title()
         self.composer.edit.setFocus()
 
     def open_conversation(self, conversation_id: str, focus_message: str | None = None) -> None:
         if self.current is not None and self.current.id == conversation_id and not focus_message:
             return
-        conversation = self.conversations.store.get_conversation(conversation_id)
+        conversation = self.conversations.get(conversation_id)
         if conversation is None:
             return
         # A running answer goes on (and keeps being saved) while another conversation shows.
         self.current = conversation
+        self.system_prompt.set_conversation(conversation)
         messages, positions = self.conversations.open(conversation_id)
+        if self._editing not in {m.id for m in messages}:
+            self._cancel_edit()  # its message is not shown here (another conversation or branch)
+        messages = self.live.without_live(conversation_id, messages)
         shown = messages[-WINDOW:]
         if focus_message and focus_message not in {m.id for m in shown}:
             shown = messages
-        self.view.show_messages(shown, _branches(positions), has_earlier=len(shown) < len(messages))
-        self._shown_from = len(messages) - len(shown)
+        self.view.show_messages(shown, branches(positions), has_earlier=len(shown) < len(messages))
+        self.live.resume(conversation_id)
         if conversation.model:
             self.composer.set_current_model(conversation.model)
         if focus_message:
@@ -255,14 +276,32 @@ class MainWindow(QMainWindow):
         if self.current is not None and self.current.id == conversation_id:
             self.new_chat()
         self.conversations.load_first_page()
-        self.status_label.setText("Conversation deleted.")
+        self._offer_undo("Conversation deleted.")
+
+    def on_conversations_messages_deleted(self, conversation_id: str, count: int) -> None:
+        if self.current is not None and self.current.id == conversation_id:
+            self.reload_conversation()
+        after = f", with the {count - 1} after it" if count > 1 else ""
+        self._offer_undo(f"Message deleted{after}.")
+
+    def _offer_undo(self, text: str) -> None:
+        self.status_label.setText(text)
         self.undo_button.show()
         self._undo_timer.start()
 
     def _on_undo_clicked(self) -> None:
+        """Undo (button, Ctrl+Z anywhere but in text that has typing to undo): the last
+        delete, a conversation or messages."""
         self.undo_button.hide()
         self.conversations.undo_delete()
+
+    def on_conversations_restored(self, _conversation: Conversation) -> None:
         self.status_label.setText("Conversation restored.")
+
+    def on_conversations_messages_restored(self, conversation_id: str) -> None:
+        if self.current is not None and self.current.id == conversation_id:
+            self.reload_conversation()
+        self.status_label.setText("Messages restored.")
 
     # -- sending --------------------------------------------------------------------------------
     def _model(self) -> str | None:
@@ -278,19 +317,25 @@ class MainWindow(QMainWindow):
             )
             self.models.refresh(force=True)
             return
+        if self._editing and not self.image_pane.model_sees_context(model, self._editing):
+            return  # the image pane says why: the conversation has images, the model cannot see
         images = [] if self._editing else self.image_pane.images_for_send(model)
         if images is None:
             return  # the image pane says why: still preparing, or the model cannot see images
         if self.current is None:
-            system = str(self.settings.get("default_system_prompt") or "") or None
+            system = self.system_prompt.prompt_for_new_chat()
             self.current = self.conversations.create(model, system)
+            self.system_prompt.set_conversation(self.current)
             self._update_title()
         if self._editing:
-            self.chat.edit_and_resend(self._editing, text, model)
-            self._editing = None
-        else:
-            self.chat.send(self.current.id, text, model, images)
-            self.image_pane.clear()
+            editing, self._editing = self._editing, None
+            if self.chat.edit_and_resend(editing, text, model):
+                self.composer.finish_edit()  # the draft from before the edit comes back
+            else:
+                self._editing = editing  # not sent (the reason is shown): still editing
+            return
+        self.chat.send(self.current.id, text, model, images)
+        self.image_pane.clear()
         self.composer.clear()
 
     def on_composer_model_chosen(self, model: str) -> None:
@@ -299,7 +344,7 @@ class MainWindow(QMainWindow):
     def on_chat_user_message_added(self, conversation_id: str, message: Message) -> None:
         if self.current is not None and self.current.id == conversation_id:
             # the first message gives the conversation its title
-            self.current = self.conversations.store.get_conversation(conversation_id)
+            self.current = self.conversations.get(conversation_id)
             self._update_title()
             order = self.view.chat.order
             if message.parent_id == (order[-1] if order else None):
@@ -308,83 +353,32 @@ class MainWindow(QMainWindow):
                 self.reload_conversation()
         self.conversations.load_first_page()
 
-    def on_chat_reply_started(self, conversation_id: str, message: Message | None) -> None:
-        if self.current is None or self.current.id != conversation_id:
-            return
-        if message is None:
-            message = Message(
-                id="unsaved",
-                conversation_id=conversation_id,
-                parent_id=None,
-                role=Role.ASSISTANT,
-                content="",
-                created=datetime.now(UTC),
-                status=MessageStatus.STREAMING,
-            )
-        order = self.view.chat.order
-        if message.parent_id is not None and (not order or order[-1] != message.parent_id):
-            # a regeneration: show the branch that leads to the new answer
-            messages, positions = self.conversations.open(conversation_id)
-            shown = [m for m in messages if m.id != message.id][-WINDOW:]
-            self.view.show_messages(shown, _branches(positions))
-        self.view.begin_stream(message)
-
     def on_chat_reply_finished(
         self, conversation_id: str, outcome: TurnOutcome | None, stored: Message | None
     ) -> None:
-        if self.current is not None and self.current.id == conversation_id:
-            if stored is not None:
-                positions = self.conversations.store.branch_positions(conversation_id)
-                info = positions.get(stored.id)
-                self.view.end_stream(stored, BranchInfo(*info) if info else None)
-            elif outcome is not None:
-                self.view.end_stream(self._unsaved(conversation_id, outcome))
-        self._update_usage_meter(outcome)
+        self._update_usage_meter(outcome)  # the view's part is in LiveStream
         self.conversations.load_first_page()
 
-    def _unsaved(self, conversation_id: str, outcome: TurnOutcome) -> Message:
-        return Message(
-            id="unsaved",
-            conversation_id=conversation_id,
-            parent_id=None,
-            role=Role.ASSISTANT,
-            content=outcome.content,
-            reasoning=outcome.reasoning,
-            created=datetime.now(UTC),
-            model=outcome.model,
-            status=outcome.status,
-            error=outcome.error.user_message() if outcome.error else None,
-            usage=outcome.usage,
-            cost_usd=outcome.cost.usd,
-        )
+    # -- editing a sent message -----------------------------------------------------------------
+    def on_message_actions_edit_requested(self, message_id: str, text: str) -> None:
+        self._editing = message_id
+        self.composer.begin_edit(text)
+        self.status_label.setText("Editing: Enter sends the edited message as a new branch.")
 
-    # -- message actions ------------------------------------------------------------------------
-    def on_view_action_requested(self, action: str, message_id: str) -> None:
-        store = self.conversations.store
-        model = self._model() or ""
-        if action == "copied":
-            self.status_label.setText("Message copied.")
-        elif action == "code-copied":
-            self.status_label.setText("Code copied.")
-        elif action in ("regenerate", "retry"):
-            self.chat.regenerate(message_id, model)
-        elif action == "continue":
-            self.chat.continue_reply(message_id, model)
-        elif action == "edit":
-            message = store.get_message(message_id)
-            if message is not None:
-                self._editing = message_id
-                self.composer.edit.setPlainText(message.content)
-                self.composer.edit.setFocus()
-                self.status_label.setText(
-                    "Editing: Enter sends the edited message as a new branch."
-                )
-        elif action == "delete":
-            store.delete_message(message_id)
-            self.reload_conversation()
-        elif action in ("prev", "next"):
-            self.conversations.switch_branch(message_id, -1 if action == "prev" else 1)
-            self.reload_conversation()
+    def _cancel_edit(self) -> None:
+        if self._editing is not None:
+            self.composer.cancel_edit()  # edit_cancelled: the draft is back
+
+    def on_composer_edit_cancelled(self) -> None:
+        self._editing = None
+        self.status_label.setText("Edit cancelled.")
+
+    def on_escape(self) -> None:
+        """Esc: stop the answer; when none is running, cancel an edit."""
+        if self.chat.busy:
+            self.chat.stop()
+        else:
+            self._cancel_edit()
 
     # -- status ---------------------------------------------------------------------------------
     def show_error(self, text: str) -> None:

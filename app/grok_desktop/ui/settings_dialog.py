@@ -66,7 +66,7 @@ PAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Usage", ("monthly_budget_usd",)),
 )
 #: Read once when the app starts: a change shows "applies at the next start".
-NEXT_START = ("base_url", "allow_insecure_http", "stall_timeout", "theme")
+NEXT_START = ("base_url", "allow_insecure_http", "stall_timeout")
 
 
 def http_warning(url: str, allowed: bool) -> tuple[str, str] | None:

@@ -21,12 +21,19 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("search", ("Ctrl+K", "Ctrl+F"), "Search conversations"),
     Shortcut("focus_composer", ("Ctrl+L",), "Focus the message box"),
     Shortcut("screenshot", ("Ctrl+Shift+S",), "Capture a screen region and attach it"),
+    Shortcut("system_prompt", ("Ctrl+Shift+P",), "System prompt of this conversation"),
     Shortcut("settings", ("Ctrl+,",), "Settings"),
     Shortcut("usage", ("Ctrl+Shift+U",), "Usage and costs"),
     Shortcut("shortcuts", ("Ctrl+/",), "This list of shortcuts"),
     Shortcut("rename", ("F2",), "Rename the selected conversation"),
     Shortcut("delete", ("Del",), "Delete the selected conversation (with Undo)"),
-    Shortcut("stop", ("Esc",), "Stop the answer"),
+    Shortcut(
+        "undo",
+        ("Ctrl+Z",),
+        "Undo the last delete (a conversation or messages); in the message box it first"
+        " undoes typing",
+    ),
+    Shortcut("stop", ("Esc",), "Stop the answer; when none is running, cancel an edit"),
     Shortcut("quit", ("Ctrl+Q",), "Quit"),
 )
 TEXT_KEYS: tuple[tuple[str, str], ...] = (

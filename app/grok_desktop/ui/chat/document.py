@@ -40,8 +40,10 @@ from grok_desktop.ui.markdown import MarkdownRenderer, Palette
 
 
 def plain_html(text: str) -> str:
-    """User text as typed: escaped, line breaks kept."""
-    return "<p style='margin:0;'>" + html.escape(text).replace("\n", "<br>") + "</p>"
+    """User text as typed: escaped, line breaks, indentation and runs of spaces kept
+    (pasted code stays readable)."""
+    body = html.escape(text).replace("\n", "<br>")
+    return "<p style='margin:0; white-space:pre-wrap;'>" + body + "</p>"
 
 
 def _make_gap(cursor: QTextCursor) -> None:

@@ -9,16 +9,29 @@ system browser.
 Signals:
     action_requested(str action, str message_id): copy, edit, regenerate, delete, retry,
         continue, prev, next (branches), image (sha256 in message_id).
-    load_earlier_requested(): the user asked for older messages.
+    load_earlier_requested(): the user asked for older messages ("Show earlier messages" at
+        the top); they come with `prepend_messages`, the scroll position kept.
+    messages_shown(): `show_messages` replaced what is shown (another conversation, a new
+        chat, another branch).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QImage, QMouseEvent, QResizeEvent
+from PySide6.QtGui import (
+    QDesktopServices,
+    QGuiApplication,
+    QImage,
+    QMouseEvent,
+    QResizeEvent,
+    QTextBlock,
+    QTextBlockFormat,
+    QTextCursor,
+)
 from PySide6.QtWidgets import QTextBrowser, QToolButton, QToolTip, QWidget
 
 from grok_desktop.domain.conversation import Message
@@ -31,9 +44,19 @@ SAFE_SCHEMES = ("http", "https", "mailto")
 THUMB_HEIGHT = 120
 
 
+def _has_anchor(block: QTextBlock, href: str) -> bool:
+    it = block.begin()
+    while not it.atEnd():
+        if it.fragment().charFormat().anchorHref() == href:
+            return True
+        it += 1
+    return False
+
+
 class ChatView(QTextBrowser):
     action_requested = Signal(str, str)
     load_earlier_requested = Signal()
+    messages_shown = Signal()
 
     def __init__(
         self,
@@ -59,6 +82,7 @@ class ChatView(QTextBrowser):
         self._follow = True
         self._last_click_pos: int | None = None
         self.updates = 0  # number of stream redraws (for tests and benchmarks)
+        self._restyle_pending = False
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -93,6 +117,7 @@ class ChatView(QTextBrowser):
             self.chat.add(m, branches.get(m.id))
         self._follow = True
         self.jump_to_latest()
+        self.messages_shown.emit()
 
     def _insert_load_earlier(self) -> None:
         cursor = self.textCursor()
@@ -101,11 +126,34 @@ class ChatView(QTextBrowser):
             "Show earlier messages</a></p>"
         )
 
-    def prepend_messages(self, messages: list[Message], branches: dict[str, BranchInfo]) -> None:
+    def _remove_load_earlier(self) -> None:
+        """Empty the link's block (the first of the document, before every message frame)."""
+        block = self.document().begin()
+        if not _has_anchor(block, "load:earlier"):
+            return
+        cursor = QTextCursor(block)
+        cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        cursor.setBlockFormat(QTextBlockFormat())
+
+    @property
+    def first_message_id(self) -> str | None:
+        return self.chat.order[0] if self.chat.order else None
+
+    def prepend_messages(
+        self,
+        messages: list[Message],
+        branches: dict[str, BranchInfo] | None = None,
+        has_earlier: bool = False,
+    ) -> None:
+        """Older messages above the ones shown; what was on screen stays where it was."""
+        branches = branches or {}
         bar = self.verticalScrollBar()
         from_bottom = bar.maximum() - bar.value()
         for m in reversed(messages):
             self.chat.add(m, branches.get(m.id), at_start=True)
+        if not has_earlier:
+            self._remove_load_earlier()
         bar.setValue(bar.maximum() - from_bottom)
 
     def add_message(self, message: Message, branch: BranchInfo | None = None) -> None:
@@ -130,9 +178,13 @@ class ChatView(QTextBrowser):
 
     # -- streaming ------------------------------------------------------------------------------
     def begin_stream(self, message: Message) -> None:
+        """Show `message` as the answer being written; text it already has (a stream picked up
+        again when its conversation is reopened) is drawn on the next frame."""
         self._content = message.content
         self._reasoning = message.reasoning
-        self.chat.begin_stream(message)
+        self.chat.begin_stream(replace(message, content="", reasoning=""))
+        if message.content or message.reasoning:
+            self._timer.start()
         self._after_growth()
 
     def append_stream(self, content: str = "", reasoning: str = "") -> None:
@@ -153,10 +205,47 @@ class ChatView(QTextBrowser):
         self._timer.stop()
         self.chat.end_stream(final, branch)
         self._after_growth()
+        if self._restyle_pending:
+            self._restyle()
 
     @property
     def streaming(self) -> bool:
         return self.chat.streaming_id is not None
+
+    # -- theme ----------------------------------------------------------------------------------
+    def set_palette(self, palette: Palette) -> None:
+        """Show everything again in another theme's colours (the theme or the system scheme
+        changed). A streaming answer is left alone until it ends, then all is redrawn."""
+        if palette == self.chat.palette:
+            return
+        self.chat.palette = palette
+        self.chat.renderer = MarkdownRenderer(palette=palette)
+        if self.streaming:
+            self._restyle_pending = True
+        else:
+            self._restyle()
+
+    def _restyle(self) -> None:
+        self._restyle_pending = False
+        bar = self.verticalScrollBar()
+        follow = self._follow
+        ratio = bar.value() / bar.maximum() if bar.maximum() else 1.0
+        messages = [self.chat.messages[mid] for mid in self.chat.order]
+        thumbs = dict(self._thumbs)
+        branches = {mid: b for mid, b in self.chat.branches.items() if b is not None}
+        self.show_messages(messages, branches, self._shows_load_earlier())
+        self._thumbs.update(thumbs)
+        if not follow:
+            bar.setValue(round(ratio * bar.maximum()))
+            self._follow = False
+
+    def _shows_load_earlier(self) -> bool:
+        it = self.document().begin().begin()
+        while not it.atEnd():
+            if it.fragment().charFormat().anchorHref() == "load:earlier":
+                return True
+            it += 1
+        return False
 
     # -- following the bottom -------------------------------------------------------------------
     def _after_growth(self) -> None:
