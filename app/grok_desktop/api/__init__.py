@@ -1,20 +1,44 @@
-"""The xAI HTTP API: client, typed stream events, typed errors. No Qt."""
+"""The xAI HTTP API: client, typed stream events, typed errors. No Qt.
 
-from grok_desktop.api.client import XaiClient
-from grok_desktop.api.errors import Kind, XaiError
-from grok_desktop.api.events import (
-    Citations,
-    Completion,
-    ContentDelta,
-    Finished,
-    ReasoningDelta,
-    RetryNotice,
-    StreamEvent,
-    StreamStarted,
-    UsageReport,
-)
-from grok_desktop.api.retry import RetryPolicy
+Names are loaded on first use (PEP 562): importing `grok_desktop.api.errors` for the exit
+codes, as the command line does at every start, must not import httpx."""
 
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from grok_desktop.api.client import XaiClient
+    from grok_desktop.api.errors import Kind, XaiError
+    from grok_desktop.api.events import (
+        Citations,
+        Completion,
+        ContentDelta,
+        Finished,
+        ReasoningDelta,
+        RetryNotice,
+        StreamEvent,
+        StreamStarted,
+        UsageReport,
+    )
+    from grok_desktop.api.retry import RetryPolicy
+
+_WHERE = {
+    "XaiClient": "client",
+    "Kind": "errors",
+    "XaiError": "errors",
+    "Citations": "events",
+    "Completion": "events",
+    "ContentDelta": "events",
+    "Finished": "events",
+    "ReasoningDelta": "events",
+    "RetryNotice": "events",
+    "StreamEvent": "events",
+    "StreamStarted": "events",
+    "UsageReport": "events",
+    "RetryPolicy": "retry",
+}
 __all__ = [
     "Citations",
     "Completion",
@@ -30,3 +54,10 @@ __all__ = [
     "XaiClient",
     "XaiError",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{module}"), name)

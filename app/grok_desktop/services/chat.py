@@ -23,7 +23,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, replace
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -47,12 +48,30 @@ __all__ = ["CONTINUE_PROMPT", "ChatService", "LiveReply"]
 @dataclass(slots=True)
 class LiveReply:
     """The answer being streamed: its stored row (None until it exists, or when it could not
-    be saved) and the text received so far."""
+    be saved) and the text received so far.
+
+    Deltas are kept as pieces and joined when read: `str +=` on an attribute copies the whole
+    text every time, which at thousands of deltas a second cost seconds per long answer."""
 
     conversation_id: str
     message: Message | None = None
-    content: str = ""
-    reasoning: str = ""
+    content_parts: list[str] = field(default_factory=list)
+    reasoning_parts: list[str] = field(default_factory=list)
+
+    @property
+    def content(self) -> str:
+        return _joined(self.content_parts)
+
+    @property
+    def reasoning(self) -> str:
+        return _joined(self.reasoning_parts)
+
+
+def _joined(parts: list[str]) -> str:
+    """The pieces as one string, kept as one piece from then on."""
+    if len(parts) > 1:
+        parts[:] = ["".join(parts)]
+    return parts[0] if parts else ""
 
 
 class _SignalObserver(TurnObserver):
@@ -77,14 +96,14 @@ class _SignalObserver(TurnObserver):
             rate = self.tokens / (now - self.first_token_at)
             self.s.status_changed.emit(f"Streaming {rate:.0f} tok/s")
             self.last_status = now
-        self.live.content += text
+        self.live.content_parts.append(text)
         self.s.content_received.emit(text)
 
     def reasoning(self, text: str) -> None:
         if self.first_token_at is None and self.tokens == 0:
             self.s.status_changed.emit("Thinking…")
             self.tokens = -1  # status shown once
-        self.live.reasoning += text
+        self.live.reasoning_parts.append(text)
         self.s.reasoning_received.emit(text)
 
     def stream_started(self, model: str) -> None:
@@ -121,6 +140,8 @@ class ChatService(QObject):
         self._task: asyncio.Task[None] | None = None
         self.conversation_id: str | None = None
         self._live: LiveReply | None = None
+        # Partial saves of the streaming reply run here, not on the UI thread (ReplyRecorder).
+        self._saver = ThreadPoolExecutor(max_workers=1, thread_name_prefix="grok-reply-saver")
 
     @property
     def busy(self) -> bool:
@@ -278,6 +299,7 @@ class ChatService(QObject):
                 parent_id=user.id,
                 observer=observer,
                 price_for=price_for,
+                save_in=self._saver,
             )
         except asyncio.CancelledError:
             self.status_changed.emit("Stopped")

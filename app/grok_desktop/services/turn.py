@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Awaitable, Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 from grok_desktop.api.client import XaiClient
@@ -61,6 +63,10 @@ class TurnOutcome:
     storage_error: StorageError | None = None
 
 
+#: The longest stretch of stream handling before the event loop gets a turn (seconds).
+TIME_SLICE_S = 0.004
+
+
 async def _no_price(_model: str) -> ModelPrice | None:
     return None
 
@@ -75,10 +81,12 @@ async def run_turn(
     observer: TurnObserver | None = None,
     price_for: PriceLookup = _no_price,
     flush_interval: float = 0.25,
+    save_in: Executor | None = None,
 ) -> TurnOutcome:
     """Stream one answer. Returns the outcome for API failures (partial text kept, status
     error); re-raises cancellation (or any other exception) after saving the partial answer
-    as cancelled."""
+    as cancelled. `save_in`: a one-thread executor for the partial saves (the app passes one
+    so they stay off the UI thread; see ReplyRecorder)."""
     obs = observer or TurnObserver()
     outcome = TurnOutcome(MessageStatus.STREAMING, request.model)
     recorder: ReplyRecorder | None = None
@@ -94,7 +102,11 @@ async def run_turn(
         try:
             reply = store.start_reply(conversation_id, parent_id, request.model)
             recorder = ReplyRecorder(
-                store, reply.id, interval=flush_interval, on_error=storage_failed
+                store,
+                reply.id,
+                interval=flush_interval,
+                on_error=storage_failed,
+                background=save_in,
             )
             outcome.message_id = reply.id
         except StorageError as exc:
@@ -113,7 +125,14 @@ async def run_turn(
         async with contextlib.aclosing(
             client.stream_chat(request, on_retry=obs.retrying)
         ) as events:
+            slice_start = time.perf_counter()
             async for event in events:
+                if time.perf_counter() - slice_start > TIME_SLICE_S:
+                    # One network read can hold hundreds of deltas; handling them all in one
+                    # go kept the UI thread from drawing and answering input. Let the event
+                    # loop run in between.
+                    await asyncio.sleep(0)
+                    slice_start = time.perf_counter()
                 if isinstance(event, ContentDelta):
                     content.append(event.text)
                     if recorder is not None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -194,3 +197,68 @@ def test_local_midnight_is_a_local_day_boundary() -> None:
     ms = _local_midnight_ms(date(2026, 3, 1))
     local = from_ms(ms).astimezone()
     assert (local.year, local.month, local.day, local.hour, local.minute) == (2026, 3, 1, 0, 0)
+
+
+class _SlowSaves:
+    """The store, with partial saves that wait for a go-ahead and note their thread."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.go = threading.Event()
+        self.started = threading.Event()
+        self.threads: list[str] = []
+        self.saved: list[str] = []
+
+    def save_partial(self, message_id: str, content: str, reasoning: str = "") -> None:
+        self.threads.append(threading.current_thread().name)
+        self.started.set()
+        self.go.wait(10)
+        self.store.save_partial(message_id, content, reasoning)
+        self.saved.append(content)
+
+    def finish_reply(self, *args: Any, **kwargs: Any) -> Message:
+        return self.store.finish_reply(*args, **kwargs)
+
+
+def test_background_saves_run_off_the_callers_thread_one_at_a_time(store: Store) -> None:
+    _, reply = _started(store)
+    clock = Ticker()
+    sink = _SlowSaves(store)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="saver") as saver:
+        rec = ReplyRecorder(sink, reply.id, interval=0.25, clock=clock, background=saver)
+        clock.t += 1
+        rec.append("one")  # starts a save, which now waits: the caller does not
+        assert sink.started.wait(10)
+        assert sink.threads[0].startswith("saver")
+        clock.t += 1
+        rec.append(" two")  # a save is in flight: this text waits for the next one
+        assert len(sink.threads) == 1
+        assert rec.dirty
+        sink.go.set()
+        done = rec.finish(MessageStatus.COMPLETE)  # waits for the save in flight first
+    assert sink.saved == ["one"]
+    assert done.content == "one two"
+    assert store.get_message(reply.id).content == "one two"  # type: ignore[union-attr]
+
+
+def test_a_failed_background_save_is_reported_and_tried_again(store: Store) -> None:
+    _, reply = _started(store)
+    clock = Ticker()
+    seen: list[StorageError] = []
+    with ThreadPoolExecutor(max_workers=1) as saver:
+        rec = ReplyRecorder(
+            store, reply.id, interval=0.25, clock=clock, on_error=seen.append, background=saver
+        )
+        store._db.conn.execute("PRAGMA query_only = ON")
+        clock.t += 1
+        rec.append("kept")
+        rec._collect(wait=True)
+        assert isinstance(rec.save_error, StorageWriteError) and len(seen) == 1
+        assert rec.dirty  # saved again by the next flush
+        store._db.conn.execute("PRAGMA query_only = OFF")
+        clock.t += 1
+        assert rec.flush()
+        rec._collect(wait=True)
+        assert rec.save_error is None
+        assert store.get_message(reply.id).content == "kept"  # type: ignore[union-attr]
+        assert rec.finish(MessageStatus.COMPLETE).content == "kept"

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from PySide6.QtGui import (
     QBrush,
     QColor,
+    QTextBlock,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -46,6 +47,35 @@ def plain_html(text: str) -> str:
     return "<p style='margin:0; white-space:pre-wrap;'>" + body + "</p>"
 
 
+def _insert_html_here(
+    cursor: QTextCursor, fragment: QTextDocumentFragment, first: QTextBlock, *, after: bool = False
+) -> None:
+    """Insert parsed HTML at `cursor`, which stands in an empty block. The block is reset
+    first (else it keeps its list or heading format from before, and the first inserted block
+    joins it: "1. 2." became "1. 1.", a paragraph after a list became a list item); after the
+    insert it gets the format of the HTML's first block (`first`), which insertFragment drops.
+    HTML that starts with a list or a table is inserted after the empty block: that block is
+    removed when a block of the same frame precedes it (`after`: appending), else kept out of
+    sight (a gap between blocks would stop their margins from collapsing)."""
+    old_list = cursor.currentList()
+    if old_list is not None:
+        old_list.remove(cursor.block())
+    cursor.setBlockFormat(QTextBlockFormat())
+    cursor.setBlockCharFormat(QTextCharFormat())
+    cursor.setCharFormat(QTextCharFormat())
+    position = cursor.position()
+    cursor.insertFragment(fragment)
+    start = QTextCursor(cursor.document())
+    start.setPosition(position)
+    if start.block().length() == 1 and first.length() > 1:
+        if after:
+            start.deletePreviousChar()  # the empty block joins the one before it
+        else:
+            _make_gap(start)
+    else:
+        start.setBlockFormat(first.blockFormat())
+
+
 def _make_gap(cursor: QTextCursor) -> None:
     """Give the (empty) block at `cursor` (almost) no height: a block that the document's
     structure needs but that should not show as a blank line."""
@@ -68,6 +98,15 @@ class _Stream:
     committed: int = 0  # characters of content already inserted as finished blocks
     thinking_shown: bool = False
     tail_code: list[str] = field(default_factory=list)
+    #: The sub-frame finished blocks are appended to, and how much it holds: pieces go into
+    #: it until it has CHUNK_CHARS, then a new one starts. Hundreds of small sub-frames made
+    #: every later edit slower (Qt rescans and re-lays out the frames of the message).
+    chunk: QTextFrame | None = None
+    chunk_chars: int = 0
+
+
+#: Characters of finished text per streamed sub-frame (see `_Stream.chunk`).
+CHUNK_CHARS = 6000
 
 
 class ChatDocument:
@@ -149,20 +188,21 @@ class ChatDocument:
             # and the new first block joins it: a re-rendered "1. 2." list became "1. 1.", a
             # paragraph after a list became a list item.
             cursor.removeSelectedText()
-            old_list = cursor.currentList()
-            if old_list is not None:
-                old_list.remove(cursor.block())
-            cursor.setBlockFormat(QTextBlockFormat())
-            cursor.setBlockCharFormat(QTextCharFormat())
-            cursor.setCharFormat(QTextCharFormat())
-            cursor.insertFragment(fragment)
-            start = frame.firstCursorPosition()
-            if start.block().length() == 1 and first.length() > 1:
-                # HTML that starts with a list or a table is inserted after the (empty) block
-                # that was there: keep that block out of sight.
-                _make_gap(start)
-            else:
-                start.setBlockFormat(first.blockFormat())
+            _insert_html_here(cursor, fragment, first)
+
+    def _append(self, frame: QTextFrame, content_html: str) -> None:
+        """Add finished blocks at the end of `frame`, each keeping its own block format."""
+        parsed = QTextDocument()
+        parsed.setHtml(content_html)
+        first = parsed.begin()
+        fragment = QTextDocumentFragment(parsed)
+        with self._one_edit():
+            cursor = QTextCursor(self.doc)
+            cursor.setPosition(frame.lastPosition())
+            after = cursor.block().length() > 1  # (after a table the frame ends in an empty block)
+            if after:
+                cursor.insertBlock()
+            _insert_html_here(cursor, fragment, first, after=after)
 
     def add(
         self, message: Message, branch: BranchInfo | None = None, at_start: bool = False
@@ -286,8 +326,13 @@ class ChatDocument:
             blocks = self.code_blocks[stream.message.id]
             done = self.renderer.render(open_text[:stable], code_offset=len(blocks))
             blocks.extend(done.code_blocks)
-            self._fill_piece(stream.tail, done.html)
-            self._next_piece(stream)
+            if stream.chunk is not None and stream.chunk_chars < CHUNK_CHARS:
+                self._append(stream.chunk, done.html)
+            else:  # the tail frame becomes the next chunk; a new tail follows it
+                self._fill_piece(stream.tail, done.html)
+                stream.chunk, stream.chunk_chars = stream.tail, 0
+                self._next_piece(stream)
+            stream.chunk_chars += stable
             stream.committed += stable
             open_text = open_text[stable:]
         if open_text:

@@ -79,6 +79,8 @@ class ChatView(QTextBrowser):
         self._pending = False
         self._content = ""
         self._reasoning = ""
+        self._pending_content: list[str] = []
+        self._pending_reasoning: list[str] = []
         self._follow = True
         self._last_click_pos: int | None = None
         self.updates = 0  # number of stream redraws (for tests and benchmarks)
@@ -182,21 +184,35 @@ class ChatView(QTextBrowser):
         again when its conversation is reopened) is drawn on the next frame."""
         self._content = message.content
         self._reasoning = message.reasoning
+        self._pending_content.clear()
+        self._pending_reasoning.clear()
         self.chat.begin_stream(replace(message, content="", reasoning=""))
         if message.content or message.reasoning:
             self._timer.start()
         self._after_growth()
 
     def append_stream(self, content: str = "", reasoning: str = "") -> None:
-        """Called per received delta; drawing happens at most once per frame."""
-        self._content += content
-        self._reasoning += reasoning
+        """Called per received delta; drawing happens at most once per frame. Deltas wait as
+        pieces (joined once per frame): `str +=` would copy the whole answer per delta."""
+        if content:
+            self._pending_content.append(content)
+        if reasoning:
+            self._pending_reasoning.append(reasoning)
         if not self._timer.isActive():
             self._timer.start()
+
+    def _take_pending(self) -> None:
+        if self._pending_content:
+            self._content += "".join(self._pending_content)
+            self._pending_content.clear()
+        if self._pending_reasoning:
+            self._reasoning += "".join(self._pending_reasoning)
+            self._pending_reasoning.clear()
 
     def _flush(self) -> None:
         if self.chat.streaming_id is None:
             return
+        self._take_pending()
         self.chat.stream_update(self._content, self._reasoning)
         self.updates += 1
         self._after_growth()
