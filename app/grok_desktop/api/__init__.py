@@ -6,23 +6,7 @@ codes, as the command line does at every start, must not import httpx."""
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from grok_desktop.api.client import XaiClient
-    from grok_desktop.api.errors import Kind, XaiError
-    from grok_desktop.api.events import (
-        Citations,
-        Completion,
-        ContentDelta,
-        Finished,
-        ReasoningDelta,
-        RetryNotice,
-        StreamEvent,
-        StreamStarted,
-        UsageReport,
-    )
-    from grok_desktop.api.retry import RetryPolicy
+from typing import Any
 
 _WHERE = {
     "XaiClient": "client",

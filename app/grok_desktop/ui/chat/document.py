@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from PySide6.QtGui import (
     QBrush,
     QColor,
-    QTextBlock,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -47,13 +46,29 @@ def plain_html(text: str) -> str:
     return "<p style='margin:0; white-space:pre-wrap;'>" + body + "</p>"
 
 
-def _insert_html_here(
-    cursor: QTextCursor, fragment: QTextDocumentFragment, first: QTextBlock, *, after: bool = False
-) -> None:
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    """HTML parsed once, outside any edit of the shown document: the fragment to insert, and
+    its first block's format and length (the insert drops that format; see
+    `_insert_html_here`). Plain values: a QTextBlock would dangle once its document is gone."""
+
+    fragment: QTextDocumentFragment
+    first_format: QTextBlockFormat
+    first_length: int
+
+
+def _parsed(content_html: str) -> _Parsed:
+    parsed = QTextDocument()
+    parsed.setHtml(content_html)
+    first = parsed.begin()
+    return _Parsed(QTextDocumentFragment(parsed), first.blockFormat(), first.length())
+
+
+def _insert_html_here(cursor: QTextCursor, parsed: _Parsed, *, after: bool = False) -> None:
     """Insert parsed HTML at `cursor`, which stands in an empty block. The block is reset
     first (else it keeps its list or heading format from before, and the first inserted block
     joins it: "1. 2." became "1. 1.", a paragraph after a list became a list item); after the
-    insert it gets the format of the HTML's first block (`first`), which insertFragment drops.
+    insert it gets the format of the HTML's first block, which insertFragment drops.
     HTML that starts with a list or a table is inserted after the empty block: that block is
     removed when a block of the same frame precedes it (`after`: appending), else kept out of
     sight (a gap between blocks would stop their margins from collapsing)."""
@@ -64,16 +79,16 @@ def _insert_html_here(
     cursor.setBlockCharFormat(QTextCharFormat())
     cursor.setCharFormat(QTextCharFormat())
     position = cursor.position()
-    cursor.insertFragment(fragment)
+    cursor.insertFragment(parsed.fragment)
     start = QTextCursor(cursor.document())
     start.setPosition(position)
-    if start.block().length() == 1 and first.length() > 1:
+    if start.block().length() == 1 and parsed.first_length > 1:
         if after:
             start.deletePreviousChar()  # the empty block joins the one before it
         else:
             _make_gap(start)
     else:
-        start.setBlockFormat(first.blockFormat())
+        start.setBlockFormat(parsed.first_format)
 
 
 def _make_gap(cursor: QTextCursor) -> None:
@@ -176,10 +191,7 @@ class ChatDocument:
         # own (reset) format: a streamed piece that began with a heading lost its level and
         # margins. Parse into a document of its own, insert that, then give the first block
         # the format the HTML asked for. (Same cost as insertHtml, which parses the same way.)
-        parsed = QTextDocument()
-        parsed.setHtml(content_html)
-        first = parsed.begin()
-        fragment = QTextDocumentFragment(parsed)
+        parsed = _parsed(content_html)
         with self._one_edit():
             cursor = frame.firstCursorPosition()
             cursor.setPosition(frame.lastPosition(), QTextCursor.MoveMode.KeepAnchor)
@@ -188,21 +200,18 @@ class ChatDocument:
             # and the new first block joins it: a re-rendered "1. 2." list became "1. 1.", a
             # paragraph after a list became a list item.
             cursor.removeSelectedText()
-            _insert_html_here(cursor, fragment, first)
+            _insert_html_here(cursor, parsed)
 
     def _append(self, frame: QTextFrame, content_html: str) -> None:
         """Add finished blocks at the end of `frame`, each keeping its own block format."""
-        parsed = QTextDocument()
-        parsed.setHtml(content_html)
-        first = parsed.begin()
-        fragment = QTextDocumentFragment(parsed)
+        parsed = _parsed(content_html)
         with self._one_edit():
             cursor = QTextCursor(self.doc)
             cursor.setPosition(frame.lastPosition())
             after = cursor.block().length() > 1  # (after a table the frame ends in an empty block)
             if after:
                 cursor.insertBlock()
-            _insert_html_here(cursor, fragment, first, after=after)
+            _insert_html_here(cursor, parsed, after=after)
 
     def add(
         self, message: Message, branch: BranchInfo | None = None, at_start: bool = False
