@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from grok_desktop import APP_ID, APP_NAME, __version__
-from grok_desktop.api.client import XaiClient
 from grok_desktop.api.errors import ConfigError
 from grok_desktop.api.transport import normalize_base_url, stall_timeout_from_env
 from grok_desktop.platform.logs import setup_logging
@@ -23,6 +22,7 @@ from grok_desktop.storage.settings import Settings
 from grok_desktop.storage.store import Store
 
 if TYPE_CHECKING:
+    from grok_desktop.api.client import XaiClient
     from grok_desktop.ui.main_window import MainWindow
 
 DEMO_KEY = "xai-demo-key-0000"
@@ -30,20 +30,31 @@ DEMO_KEY = "xai-demo-key-0000"
 
 @dataclass
 class AppParts:
-    """Everything the window needs, built once; `close()` releases it in reverse order."""
+    """Everything the window needs, built once; `close()` releases it in reverse order.
+
+    The API client is made on first use (`client`): httpx and the TLS setup cost ~100 ms of
+    imports that the window's first paint does not need."""
 
     paths: DataPaths
     settings: Settings
     store: Store
-    client: XaiClient
+    make_client: Callable[[], XaiClient]
     catalog: ModelCatalog
     key: ResolvedKey
     demo: bool = False
     notices: list[str] = field(default_factory=list)
     _closers: list[Callable[[], Any]] = field(default_factory=list)
+    _client: XaiClient | None = None
+
+    @property
+    def client(self) -> XaiClient:
+        if self._client is None:
+            self._client = self.make_client()
+        return self._client
 
     async def aclose(self) -> None:
-        await self.client.aclose()
+        if self._client is not None:
+            await self._client.aclose()
         self.store.close()
         for close in reversed(self._closers):
             close()
@@ -99,9 +110,14 @@ def build_parts(args: argparse.Namespace, env: dict[str, str] | None = None) -> 
         from grok_desktop.storage.errors import ReadOnlyStoreError
 
         notices.append(f"History is read-only. {ReadOnlyStoreError(store.read_only)}")
-    client = XaiClient(
-        base_url=base_url, api_key=key.key, stall_timeout=stall, allow_insecure_http=allow_http
-    )
+
+    def make_client() -> XaiClient:
+        from grok_desktop.api.client import XaiClient
+
+        return XaiClient(
+            base_url=base_url, api_key=key.key, stall_timeout=stall, allow_insecure_http=allow_http
+        )
+
     catalog = ModelCatalog(paths.cache / "language-models.json", base_url)
     if key.key is None:
         notices.append(
@@ -109,7 +125,7 @@ def build_parts(args: argparse.Namespace, env: dict[str, str] | None = None) -> 
             "`grok-desktop key set`, then restart; or try `grok-desktop --demo`."
             + (f" ({key.problem})" if key.problem else "")
         )
-    return AppParts(paths, settings, store, client, catalog, key, demo, notices, closers)
+    return AppParts(paths, settings, store, make_client, catalog, key, demo, notices, closers)
 
 
 def _install_asyncgen_hooks(loop: asyncio.AbstractEventLoop) -> None:

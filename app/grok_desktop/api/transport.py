@@ -8,12 +8,14 @@ import ipaddress
 import os
 import ssl
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-import httpx
 
 from grok_desktop import __version__
 from grok_desktop.api.errors import ConfigError, InsecureBaseUrlError
+
+if TYPE_CHECKING:
+    import httpx
 
 DEFAULT_BASE_URL = "https://api.x.ai/v1"
 DEFAULT_STALL_TIMEOUT = 120.0
@@ -80,6 +82,8 @@ def build_http_client(
     stall_timeout: float = DEFAULT_STALL_TIMEOUT,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> httpx.AsyncClient:
+    import httpx  # here: importing it costs ~50 ms, which start-up does not need
+
     timeout = httpx.Timeout(connect=CONNECT_TIMEOUT, read=stall_timeout, write=60.0, pool=30.0)
     return httpx.AsyncClient(
         timeout=timeout,

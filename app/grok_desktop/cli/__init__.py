@@ -14,10 +14,7 @@ from collections.abc import Sequence
 
 from grok_desktop import APP_NAME, __version__
 from grok_desktop.cli import exits
-from grok_desktop.cli.context import CliContext
 from grok_desktop.cli.exits import CliError
-from grok_desktop.platform.logs import setup_logging
-from grok_desktop.platform.secrets import redact_text
 
 
 class _Parser(argparse.ArgumentParser):
@@ -70,9 +67,27 @@ def _common(suppress: bool) -> argparse.ArgumentParser:
     return p
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from grok_desktop.cli import ask, history, key, models, usage
+#: The subcommands; `main` loads their modules (and what they import: httpx, the store,
+#: Pillow) only when the command line may name one, so starting the app stays light.
+COMMANDS = ("ask", "history", "models", "key", "usage")
+_VALUE_OPTIONS = ("--base-url", "--data-dir")
 
+
+def _may_name_a_command(argv: Sequence[str]) -> bool:
+    """Whether `argv` has a word that is not an option (a command, or a mistake for argparse
+    to report) or asks for help (which lists the commands)."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in _VALUE_OPTIONS:
+            skip = True
+        elif arg in ("-h", "--help", "-", "--") or not arg.startswith("-"):
+            return True
+    return False
+
+
+def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="grok-desktop",
         description=f"{APP_NAME}: a desktop assistant for xAI's Grok API. "
@@ -108,6 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="remove what --install-desktop-entry added",
     )
+    if not with_commands:
+        parser.set_defaults(command=None)
+        return parser
+    from grok_desktop.cli import ask, history, key, models, usage
+
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_CommandParser)
     parents = [_common(suppress=True)]
     ask.register(sub, parents)
@@ -119,7 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(with_commands=_may_name_a_command(argv))
     args = parser.parse_args(argv)
     if args.command is None:
         if args.self_test:
@@ -133,6 +154,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from grok_desktop.main import run_app
 
         return run_app(args)
+    from grok_desktop.cli.context import CliContext
+    from grok_desktop.platform.logs import setup_logging
+    from grok_desktop.platform.secrets import redact_text
+
     ctx = CliContext(args)
     try:
         setup_logging(ctx.paths.logs, debug=bool(args.debug))

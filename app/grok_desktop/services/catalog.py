@@ -10,12 +10,14 @@ import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from grok_desktop.api.client import XaiClient
 from grok_desktop.api.errors import XaiError
 from grok_desktop.domain.models import LanguageModel, find_model, is_chat_model, pick_default_model
 from grok_desktop.domain.pricing import ModelPrice
+
+if TYPE_CHECKING:
+    from grok_desktop.api.client import XaiClient
 
 MAX_AGE = 24 * 3600.0
 

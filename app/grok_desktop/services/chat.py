@@ -25,11 +25,10 @@ import time
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from grok_desktop.api.client import XaiClient
 from grok_desktop.api.errors import XaiError
 from grok_desktop.api.events import RetryNotice
 from grok_desktop.domain.content import ChatMessage, ChatRequest, Role
@@ -41,6 +40,9 @@ from grok_desktop.services.context import CONTINUE_PROMPT, context_messages
 from grok_desktop.services.turn import TurnObserver, TurnOutcome, run_turn
 from grok_desktop.storage.errors import StorageError
 from grok_desktop.storage.store import Store
+
+if TYPE_CHECKING:
+    from grok_desktop.api.client import XaiClient
 
 __all__ = ["CONTINUE_PROMPT", "ChatService", "LiveReply"]
 

@@ -20,11 +20,10 @@ import asyncio
 import os
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from grok_desktop.api.client import XaiClient
 from grok_desktop.api.errors import AuthError, XaiError
 from grok_desktop.api.info import ApiKeyInfo
 from grok_desktop.api.retry import RetryPolicy
@@ -37,6 +36,9 @@ from grok_desktop.platform.secrets import (
     open_secret_store,
     redact,
 )
+
+if TYPE_CHECKING:
+    from grok_desktop.api.client import XaiClient
 
 CONSOLE_URL = "https://console.x.ai"
 #: A key check is a single small GET; do not keep the person waiting through long backoffs.
@@ -212,6 +214,8 @@ class KeyService(QObject):
     def _default_check_client(self, key: str) -> XaiClient:
         live = self._client()
         # The live client's base URL already passed its http(s) check: keep its decision.
+        from grok_desktop.api.client import XaiClient
+
         return XaiClient(
             base_url=live.base_url,
             api_key=key,

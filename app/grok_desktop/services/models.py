@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from grok_desktop.api.client import XaiClient
 from grok_desktop.api.errors import XaiError
 from grok_desktop.domain.models import LanguageModel, is_chat_model
 from grok_desktop.services.catalog import ModelCatalog
 from grok_desktop.storage.settings import Settings
+
+if TYPE_CHECKING:
+    from grok_desktop.api.client import XaiClient
 
 
 class ModelService(QObject):

@@ -9,14 +9,17 @@ and of the app's usage meter include it)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from grok_desktop.api.client import XaiClient
 from grok_desktop.api.errors import XaiError
 from grok_desktop.domain.content import ChatRequest, user_message
 from grok_desktop.domain.pricing import Cost, ModelPrice, cost_of
 from grok_desktop.domain.titles import MAX_TITLE, title_from_text
 from grok_desktop.domain.usage import Usage
 from grok_desktop.storage.store import Store
+
+if TYPE_CHECKING:
+    from grok_desktop.api.client import XaiClient
 
 PROMPT = (
     "Write a title of at most six words for a conversation that begins with the message "

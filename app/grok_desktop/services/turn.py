@@ -14,8 +14,8 @@ import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from grok_desktop.api.client import XaiClient
 from grok_desktop.api.errors import XaiError
 from grok_desktop.api.events import (
     ContentDelta,
@@ -31,6 +31,9 @@ from grok_desktop.domain.usage import Usage
 from grok_desktop.storage.errors import StorageError
 from grok_desktop.storage.recorder import ReplyRecorder
 from grok_desktop.storage.store import Store
+
+if TYPE_CHECKING:
+    from grok_desktop.api.client import XaiClient
 
 PriceLookup = Callable[[str], Awaitable[ModelPrice | None]]
 

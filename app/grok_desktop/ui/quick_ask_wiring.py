@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction
 
-from grok_desktop.api.client import XaiClient
 from grok_desktop.platform.hotkeys import HotkeyBackend, HotkeyManager, choose_backend
 from grok_desktop.platform.single_instance import SingleInstance
 from grok_desktop.services.catalog import ModelCatalog
@@ -31,6 +30,9 @@ from grok_desktop.ui.quick_ask import QuickAskWindow
 from grok_desktop.ui.theme import chat_palette
 from grok_desktop.ui.tray import CloseToTray, Tray, show_main_window
 
+if TYPE_CHECKING:
+    from grok_desktop.api.client import XaiClient
+
 log = logging.getLogger(__name__)
 
 
@@ -40,7 +42,10 @@ class Parts(Protocol):
     paths: DataPaths
     settings: Settings
     store: Store
-    client: XaiClient
+
+    @property
+    def client(self) -> XaiClient: ...
+
     catalog: ModelCatalog
 
 

@@ -12,6 +12,7 @@ import html
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import (
     QBrush,
@@ -36,7 +37,10 @@ from grok_desktop.ui.chat.message_html import (
     status_html,
     thinking_html,
 )
-from grok_desktop.ui.markdown import MarkdownRenderer, Palette
+from grok_desktop.ui.markdown.palette import Palette
+
+if TYPE_CHECKING:
+    from grok_desktop.ui.markdown.renderer import MarkdownRenderer
 
 
 def plain_html(text: str) -> str:
@@ -125,9 +129,11 @@ CHUNK_CHARS = 6000
 
 
 class ChatDocument:
-    def __init__(self, doc: QTextDocument, renderer: MarkdownRenderer, palette: Palette) -> None:
+    def __init__(
+        self, doc: QTextDocument, renderer: MarkdownRenderer | None, palette: Palette
+    ) -> None:
         self.doc = doc
-        self.renderer = renderer
+        self._renderer = renderer
         self.palette = palette
         self.frames: dict[str, QTextFrame] = {}
         self.messages: dict[str, Message] = {}
@@ -136,6 +142,20 @@ class ChatDocument:
         self.expanded_thinking: set[str] = set()
         self.order: list[str] = []
         self._stream: _Stream | None = None
+
+    @property
+    def renderer(self) -> MarkdownRenderer:
+        """Made on first use (markdown-it and Pygments load then, not at start-up); None
+        resets it (another palette)."""
+        if self._renderer is None:
+            from grok_desktop.ui.markdown.renderer import MarkdownRenderer
+
+            self._renderer = MarkdownRenderer(palette=self.palette)
+        return self._renderer
+
+    @renderer.setter
+    def renderer(self, renderer: MarkdownRenderer | None) -> None:
+        self._renderer = renderer
 
     # -- whole messages -------------------------------------------------------------------------
     def clear(self) -> None:

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import QTextBrowser, QToolButton, QToolTip, QWidget
 from grok_desktop.domain.conversation import Message
 from grok_desktop.ui.chat.document import ChatDocument
 from grok_desktop.ui.chat.message_html import BranchInfo, usage_tooltip
-from grok_desktop.ui.markdown import MarkdownRenderer, Palette
+from grok_desktop.ui.markdown.palette import Palette
 
 FRAME_MS = 16
 SAFE_SCHEMES = ("http", "https", "mailto")
@@ -75,7 +75,7 @@ class ChatView(QTextBrowser):
         self.document().setDocumentMargin(12)
         self._image_loader = image_loader
         self._thumbs: dict[str, QImage] = {}
-        self.chat = ChatDocument(self.document(), MarkdownRenderer(palette=palette), palette)
+        self.chat = ChatDocument(self.document(), None, palette)  # renderer made on first use
         self._pending = False
         self._content = ""
         self._reasoning = ""
@@ -235,7 +235,7 @@ class ChatView(QTextBrowser):
         if palette == self.chat.palette:
             return
         self.chat.palette = palette
-        self.chat.renderer = MarkdownRenderer(palette=palette)
+        self.chat.renderer = None  # made again, with these colours
         if self.streaming:
             self._restyle_pending = True
         else:

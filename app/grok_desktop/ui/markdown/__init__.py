@@ -23,8 +23,22 @@ anchors, and images never load (they become ``🖼 alt`` links).
 See :mod:`grok_desktop.ui.markdown.stable` for the limits of block splitting.
 """
 
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
 from grok_desktop.ui.markdown.palette import DARK, LIGHT, Palette
-from grok_desktop.ui.markdown.qt_html import COPY_SCHEME
-from grok_desktop.ui.markdown.renderer import MarkdownRenderer, Rendered
 
 __all__ = ["COPY_SCHEME", "DARK", "LIGHT", "MarkdownRenderer", "Palette", "Rendered"]
+
+#: Loaded on first use (PEP 562): markdown-it and Pygments cost ~60 ms of imports, which the
+#: window's first paint does not need (palettes are plain data).
+_LAZY = {"COPY_SCHEME": "qt_html", "MarkdownRenderer": "renderer", "Rendered": "renderer"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{module}"), name)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pygments.styles import get_all_styles
-
 
 @dataclass(frozen=True, slots=True)
 class Palette:
@@ -28,10 +26,6 @@ class Palette:
     user_bg: str
     error: str
     pygments_style: str
-
-
-def _dark_style() -> str:
-    return "github-dark" if "github-dark" in set(get_all_styles()) else "native"
 
 
 LIGHT = Palette(
@@ -61,5 +55,5 @@ DARK = Palette(
     inline_code_bg="#2d333b",
     user_bg="#1a2231",
     error="#f85149",
-    pygments_style=_dark_style(),
+    pygments_style="github-dark",  # in Pygments since 2.14 (we need >= 2.18)
 )
