@@ -11,10 +11,11 @@
 - Full disks and unopenable files raise `StorageWriteError`.
 
 `PRAGMA quick_check` reads the whole file (~1.3 s for a 425 MB history of 500,000 messages),
-so by default (`check=None`) it runs for files up to QUICK_CHECK_MAX_BYTES, and for bigger ones
-only when a previous session met damage and left the `<db>.check` marker (see
-`mark_for_check`). The header and schema are always read, so a file that is not a database is
-always caught.
+so by default (`check=None`) it runs when a previous session met damage and left the
+`<db>.check` marker (see `mark_for_check`), and for files up to QUICK_CHECK_MAX_BYTES when the
+last session did not end cleanly (see `sessions`). The header and schema are always read, so
+a file that is not a database is always caught; damage a skipped check missed is caught at
+the first read that meets it, which checks and recovers then.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from grok_desktop.storage.errors import (
 )
 from grok_desktop.storage.migrations import migrate, user_version
 from grok_desktop.storage.schema import LATEST_VERSION
+from grok_desktop.storage.sessions import begin_session
 from grok_desktop.storage.timeutil import aside_path
 
 log = logging.getLogger(__name__)
@@ -67,13 +69,13 @@ def mark_for_check(db_path: Path) -> None:
         log.warning("could not mark %s for a check at the next start", db_path)
 
 
-def _wants_check(db_path: Path, check: bool | None) -> bool:
+def _wants_check(db_path: Path, check: bool | None, unclean: bool) -> bool:
     if check is not None:
         return check
     if check_marker(db_path).exists():
         return True
     try:
-        return db_path.stat().st_size <= QUICK_CHECK_MAX_BYTES
+        return unclean and db_path.stat().st_size <= QUICK_CHECK_MAX_BYTES
     except OSError:
         return True
 
@@ -93,7 +95,7 @@ def open_database(db_path: Path, *, check: bool | None = None) -> Opened:
     if blocked is not None:
         return Opened(open_read_only(db_path, blocked), None, None, read_only=blocked)
     recovered: Path | None = None
-    check = _wants_check(db_path, check)
+    check = _wants_check(db_path, check, unclean=begin_session(db_path))
     try:
         conn, saved = _prepare(_connect_checked(db_path, check), db_path)
     except _Damaged as damage:

@@ -27,6 +27,7 @@ from grok_desktop.storage.errors import DatabaseCorruptError, ReadOnlyStoreError
 from grok_desktop.storage.opening import mark_for_check, open_database
 from grok_desktop.storage.paths import DataPaths
 from grok_desktop.storage.search import SearchOps
+from grok_desktop.storage.sessions import end_session
 from grok_desktop.storage.streaming import new_writer_token, retire_writer_token
 from grok_desktop.storage.timeutil import wall_ms
 from grok_desktop.storage.trees import TreeOps
@@ -125,6 +126,8 @@ class Store(TreeOps, ConversationOps, SearchOps, UsageOps):
 
     def close(self) -> None:
         retire_writer_token(self._writer_token)
+        if not self._db.closed and self._db.read_only is None:
+            end_session(self.paths.database)
         self._db.close()
 
     def __enter__(self) -> Store:

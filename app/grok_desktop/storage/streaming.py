@@ -20,6 +20,7 @@ from grok_desktop.domain.usage import Usage
 from grok_desktop.storage.errors import NotFoundError
 from grok_desktop.storage.messages import MessageOps
 from grok_desktop.storage.rows import USAGE_COLUMNS, clean, clean_opt, cost_values, usage_values
+from grok_desktop.storage.sessions import pid_alive
 from grok_desktop.storage.usage import record_usage
 
 #: Tokens of the stores open in this process (a writer token not in here is dead).
@@ -52,19 +53,9 @@ def writer_alive(writer: str | None) -> bool:
         return False
     if pid == os.getpid():
         return writer in _LIVE_WRITERS
-    if os.name != "posix":
-        # No cheap, safe liveness probe here (os.kill would terminate the process on
-        # Windows): assume gone. A live writer still finishes its reply normally.
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    return True
+    # Where liveness cannot be probed safely (not POSIX): assume gone. A live writer still
+    # finishes its reply normally.
+    return bool(pid_alive(pid))
 
 
 class StreamingOps(MessageOps):

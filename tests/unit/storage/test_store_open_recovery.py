@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -342,3 +344,59 @@ def user_version_of(db: Path) -> int:
         return int(conn.execute("PRAGMA user_version").fetchone()[0])
     finally:
         conn.close()
+
+
+def _checks_seen(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """The `check` decisions of every open from now on."""
+    from grok_desktop.storage import opening
+
+    seen: list[bool] = []
+    real = opening._connect_checked
+
+    def spy(db_path: Path, check: bool) -> sqlite3.Connection:
+        seen.append(check)
+        return real(db_path, check)
+
+    monkeypatch.setattr(opening, "_connect_checked", spy)
+    return seen
+
+
+def test_after_a_clean_close_the_next_open_skips_the_full_check(
+    paths: DataPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from grok_desktop.storage.sessions import session_marker
+
+    _one_chat(paths)
+    assert not session_marker(paths.database).exists()  # removed by the clean close
+    seen = _checks_seen(monkeypatch)
+    with Store.open(paths):
+        assert session_marker(paths.database).exists()  # open: the marker says so
+    assert seen == [False]
+    assert not session_marker(paths.database).exists()
+
+
+def test_a_session_that_died_makes_the_next_open_check_the_file(
+    paths: DataPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from grok_desktop.storage.sessions import session_marker
+
+    _one_chat(paths)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        text=True,
+        capture_output=True,
+        check=True,
+    )
+    stale = session_marker(paths.database, int(dead.stdout))  # what kill -9 leaves behind
+    stale.touch()
+    alive = session_marker(paths.database, os.getppid())  # another program still using it
+    alive.touch()
+    seen = _checks_seen(monkeypatch)
+    with Store.open(paths) as store:
+        assert store.recovered_from is None
+    assert seen == [True]
+    assert not stale.exists()  # dealt with
+    assert alive.exists()  # left to its owner
+    with Store.open(paths):
+        pass
+    assert seen == [True, False]  # the live one is no reason to check again
