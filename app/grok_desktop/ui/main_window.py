@@ -33,6 +33,7 @@ from grok_desktop.ui.chat.view import ChatView
 from grok_desktop.ui.composer import Composer
 from grok_desktop.ui.conversation_list import ConversationPanel
 from grok_desktop.ui.export_dialog import ConversationExporter
+from grok_desktop.ui.first_paint import FirstPaint
 from grok_desktop.ui.image_window import install_image_pane
 from grok_desktop.ui.live_stream import LiveStream, branches
 from grok_desktop.ui.markdown import Palette
@@ -141,7 +142,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.conversations.load_first_page()
         self._fill_models(self.models.chat_models())
-        self.models.refresh()
+        self._after_paint = FirstPaint(self, self.models.refresh)  # the network can wait
         self.composer.edit.setFocus()
 
     # -- wiring ---------------------------------------------------------------------------------
