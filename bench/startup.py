@@ -8,7 +8,8 @@ wall-clock time and quits). Variants, interleaved run by run, one warm-up round 
 
 - bare:  QApplication + QMainWindow(1100x720) with a QLabel, show()
 - empty: the real app (`grok_desktop.cli.main`, exactly what `grok-desktop` runs) with an
-         existing data folder and no conversations
+         existing data folder (model list cached, as a previous session leaves it) and no
+         conversations
 - 10k:   the real app with 10,000 conversations (30,000 messages; built once, straight into
          the store's schema, by bench/history.py's builder)
 - first: the real app on a new, empty data folder (creates the database; no target)
@@ -154,6 +155,24 @@ def build_fixtures(root: Path, conversations: int, messages: int) -> dict[str, P
     return {"empty": empty, "10k": big}
 
 
+def cache_model_list(data_dir: Path, base_url: str) -> None:
+    """What a previous session leaves: the model list with prices in `cache/` (the app then
+    refreshes it after its first paint; without it the app asks at once, as on a first run,
+    and the child here quits at its first paint, before an answer could be cached)."""
+    import asyncio
+
+    from grok_desktop.api.client import XaiClient
+    from grok_desktop.services.catalog import ModelCatalog
+    from grok_desktop.storage import DataPaths
+
+    async def fetch() -> None:
+        catalog = ModelCatalog(DataPaths.resolve(data_dir).cache / "language-models.json", base_url)
+        async with XaiClient(base_url=base_url, api_key=API_KEY) as client:
+            await catalog.refresh(client, force=True)
+
+    asyncio.run(fetch())
+
+
 def run_child(args: list[str], env: dict[str, str], timeout: float = 60) -> dict[str, float]:
     started = time.time()
     proc = subprocess.Popen(
@@ -236,6 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     server = DevServer().start()
     try:
         dirs = build_fixtures(root, args.conversations, args.messages)
+        for folder in dirs.values():  # a returning user has the model list cached
+            cache_model_list(folder, server.base_url)
         variants: dict[str, Any] = {
             "bare": lambda: ["--child", "bare"],
             "empty": lambda: ["--child", "app", str(dirs["empty"]), server.base_url],

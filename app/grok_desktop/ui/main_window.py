@@ -142,7 +142,10 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.conversations.load_first_page()
         self._fill_models(self.models.chat_models())
-        self._after_paint = FirstPaint(self, self.models.refresh)  # the network can wait
+        if self.models.chat_models():  # a cached list: its refresh can wait for the first paint
+            self._after_paint = FirstPaint(self, self.models.refresh)
+        else:  # nothing to pick a model from until it arrives: ask at once
+            self.models.refresh()
         self.composer.edit.setFocus()
 
     # -- wiring ---------------------------------------------------------------------------------
