@@ -6,40 +6,28 @@ focus-loss rule must not hide it, the hotkey must not re-open it mid-capture).""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QImage
 from test_images_capture import fake_screen
-from test_quick_ask_window import TIMEOUT, Harness
+from test_quick_ask_window import TIMEOUT, Harness, harness  # noqa: F401 (a fixture)
 
 from grok_desktop.devserver import DevServer
-from grok_desktop.platform.hotkeys.fake import FakeHotkeyBackend
 from grok_desktop.ui.capture import ScreenCapture
 from grok_desktop.ui.capture.overlay import ScreenGrab
 from grok_desktop.ui.quick_ask import HIDE_DELAY_MS
-from grok_desktop.ui.quick_ask_wiring import QuickAskFeature
-from grok_desktop.ui.tray import Tray
 
 #: Two monitors side by side; the right one is HiDPI (2x).
 SCREENS = ((QRect(0, 0, 400, 300), 1.0, "#204080"), (QRect(400, 0, 300, 200), 2.0, "#802040"))
 
 
 @pytest.fixture
-def h(qtbot: Any, make_window: Any, monkeypatch: Any) -> Iterator[Harness]:
-    monkeypatch.setattr("grok_desktop.platform.hotkeys.manager.DEBOUNCE_S", 0.0)
-    window, parts = make_window()
-    backend = FakeHotkeyBackend()
-    feature = QuickAskFeature(
-        window, parts, None, hotkey_backend=(backend, ""), tray=Tray(available=False)
-    )
-    yield Harness(qtbot, feature, backend)
-    feature.shutdown()
-    qtbot.waitUntil(lambda: not feature.chat.busy, timeout=TIMEOUT)
-    feature.quick.deleteLater()
+def h(request: pytest.FixtureRequest) -> Harness:
+    """The Quick Ask harness of test_quick_ask_window (imported above as a fixture)."""
+    found: Harness = request.getfixturevalue("harness")
+    return found
 
 
 def fake_capture(h: Harness, grabs: list[ScreenGrab] | None = None) -> ScreenCapture:
