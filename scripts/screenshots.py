@@ -28,7 +28,6 @@ import random
 import select
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -46,6 +45,9 @@ if TYPE_CHECKING:
     from grok_desktop.devserver import DevServer
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+import xvfb as xvfb_helpers  # noqa: E402  (the e2e tests' X and database helpers)
+
 DEFAULT_OUT = ROOT / "docs" / "screenshots"
 SCREEN = "1280x800x24"
 BUS_MARKER = "GROK_SCREENSHOTS_IN_BUS"
@@ -67,15 +69,8 @@ def log(text: str) -> None:
     print(f"screenshots: {text}", file=sys.stderr, flush=True)
 
 
-def wait_for(predicate: Callable[[], T | None], timeout: float, what: str, step: float = 0.1) -> T:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            raise Failure(f"timed out after {timeout:g} s waiting for {what}")
-        time.sleep(step)
+def wait_for(predicate: Callable[[], T | None], timeout: float, what: str) -> T:
+    return xvfb_helpers.wait_for(predicate, timeout, what, step=0.1, error=Failure)
 
 
 # -- tools ----------------------------------------------------------------------------------------
@@ -237,20 +232,8 @@ class App:
         path = self.data / "logs" / "grok-desktop.log"
         return path.read_text("utf-8", "replace") if path.exists() else ""
 
-    def stored_answer(self, needle: str) -> str | None:
-        db = self.data / "grok-desktop.sqlite3"
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
-        try:
-            row = con.execute(
-                "SELECT content FROM messages WHERE role = 'assistant' AND status = 'complete' "
-                "AND content LIKE ?",
-                (f"%{needle}%",),
-            ).fetchone()
-        except sqlite3.OperationalError:
-            return None
-        finally:
-            con.close()
-        return row[0] if row else None
+    def stored_answer(self, needle: str) -> tuple[str, str] | None:
+        return xvfb_helpers.stored_answer(self.data / "grok-desktop.sqlite3", needle)
 
     def wait_exit(self, timeout: float) -> int:
         assert self.proc is not None

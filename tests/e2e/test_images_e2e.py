@@ -15,12 +15,12 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PIL import Image, ImageDraw
+from xvfb import skip_without, wait_for, x, xvfb
 
 from grok_desktop.devserver import DevServer
 
@@ -32,42 +32,9 @@ TOOLS = ("Xvfb", "xdotool", "xclip", "import")
 
 @pytest.fixture(scope="module")
 def display() -> Iterator[str]:
-    missing = [t for t in TOOLS if shutil.which(t) is None]
-    if missing:
-        pytest.skip(f"needs {', '.join(missing)} (scripts/test installs them as root)")
-    read_fd, write_fd = os.pipe()
-    xvfb = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        pass_fds=(write_fd,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_fd)
-    with os.fdopen(read_fd) as f:
-        number = f.readline().strip()
-    assert number, "Xvfb did not report a display"
-    try:
-        yield f":{number}"
-    finally:
-        xvfb.terminate()
-        xvfb.wait(10)
-
-
-def x(display: str, *args: str, timeout: float = 20) -> str:
-    env = dict(os.environ, DISPLAY=display)
-    return subprocess.run(
-        args, env=env, capture_output=True, text=True, timeout=timeout, check=True
-    ).stdout
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
+    skip_without(*TOOLS)
+    with xvfb() as number:
+        yield number
 
 
 def stored(db: Path, needle: str) -> tuple[str, list[tuple[int, int, str]]] | None:

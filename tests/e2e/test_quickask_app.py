@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -25,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from xvfb import session_bus, skip_without, visible_windows, wait_for, x, xvfb
+from xvfb import session_bus, skip_without, stored_answer, visible_windows, wait_for, x, xvfb
 
 from grok_desktop.devserver import DevServer, Script
 from grok_desktop.platform.single_instance import SingleInstance
@@ -117,21 +116,7 @@ class App:
         )
 
     def stored_answer(self, needle: str) -> tuple[str, str] | None:
-        db = self.data / "grok-desktop.sqlite3"
-        if not db.exists():
-            return None
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
-        try:
-            row = con.execute(
-                "SELECT content, status FROM messages WHERE role = 'assistant' "
-                "AND content LIKE ? AND status = 'complete'",
-                (f"%{needle}%",),
-            ).fetchone()
-        except sqlite3.OperationalError:
-            return None
-        finally:
-            con.close()
-        return (row[0], row[1]) if row else None
+        return stored_answer(self.data / "grok-desktop.sqlite3", needle)
 
     def quit(self) -> int:
         assert self.proc is not None

@@ -1,9 +1,10 @@
 """Shared helpers for tests on a real X server: start Xvfb on a free display (-displayfd), run
 X client tools against it, start a private D-Bus session bus, wait for conditions.
 
-Imported by tests/e2e/test_quickask_*.py and tests/unit/platform/test_hotkeys_x11.py (which
-adds this folder to sys.path). Tests skip only when the tools are missing; scripts/test
-installs them when run as root.
+Imported by the e2e tests, tests/unit/platform/test_hotkeys_x11.py and scripts/screenshots.py
+(which add this folder to sys.path; pytest is imported only where a test skips, so the script
+needs no test packages). Tests skip only when the tools are missing; scripts/test installs them
+when run as root.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TypeVar
-
-import pytest
 
 T = TypeVar("T")
 
@@ -29,6 +30,8 @@ def missing(tools: Sequence[str]) -> list[str]:
 def skip_without(*tools: str) -> None:
     gone = missing(tools)
     if gone:
+        import pytest
+
         pytest.skip(f"needs {', '.join(gone)} (scripts/test installs them as root)")
 
 
@@ -91,15 +94,40 @@ def x(display: str, *args: str, timeout: float = 20, check: bool = True) -> str:
     ).stdout
 
 
-def wait_for(predicate: Callable[[], T | None], timeout: float, what: str, step: float = 0.05) -> T:
+def wait_for(
+    predicate: Callable[[], T | None],
+    timeout: float,
+    what: str,
+    step: float = 0.05,
+    error: type[Exception] = AssertionError,
+) -> T:
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
         if value:
             return value
         if time.monotonic() >= deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+            raise error(f"timed out after {timeout:g} s waiting for {what}")
         time.sleep(step)
+
+
+def stored_answer(db: Path, needle: str) -> tuple[str, str] | None:
+    """(content, status) of a complete assistant reply containing `needle`, read from the
+    app's database on disk (read-only) as another process sees it."""
+    if not db.exists():
+        return None
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+    try:
+        row = con.execute(
+            "SELECT content, status FROM messages WHERE role = 'assistant' "
+            "AND status = 'complete' AND content LIKE ?",
+            (f"%{needle}%",),
+        ).fetchone()
+    except sqlite3.OperationalError:  # the app is still creating the schema
+        return None
+    finally:
+        con.close()
+    return (row[0], row[1]) if row else None
 
 
 def visible_windows(display: str, name: str) -> list[str]:

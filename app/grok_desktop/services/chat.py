@@ -34,6 +34,7 @@ from grok_desktop.api.events import RetryNotice
 from grok_desktop.domain.content import ChatMessage, ChatRequest, Role
 from grok_desktop.domain.conversation import Message
 from grok_desktop.domain.pricing import ModelPrice
+from grok_desktop.domain.text import GrowingText
 from grok_desktop.media.images import PreparedImage
 from grok_desktop.services.catalog import ModelCatalog
 from grok_desktop.services.context import CONTINUE_PROMPT, context_messages
@@ -50,30 +51,20 @@ __all__ = ["CONTINUE_PROMPT", "ChatService", "LiveReply"]
 @dataclass(slots=True)
 class LiveReply:
     """The answer being streamed: its stored row (None until it exists, or when it could not
-    be saved) and the text received so far.
-
-    Deltas are kept as pieces and joined when read: `str +=` on an attribute copies the whole
-    text every time, which at thousands of deltas a second cost seconds per long answer."""
+    be saved) and the text received so far."""
 
     conversation_id: str
     message: Message | None = None
-    content_parts: list[str] = field(default_factory=list)
-    reasoning_parts: list[str] = field(default_factory=list)
+    received: GrowingText = field(default_factory=GrowingText)
+    received_reasoning: GrowingText = field(default_factory=GrowingText)
 
     @property
     def content(self) -> str:
-        return _joined(self.content_parts)
+        return self.received.text
 
     @property
     def reasoning(self) -> str:
-        return _joined(self.reasoning_parts)
-
-
-def _joined(parts: list[str]) -> str:
-    """The pieces as one string, kept as one piece from then on."""
-    if len(parts) > 1:
-        parts[:] = ["".join(parts)]
-    return parts[0] if parts else ""
+        return self.received_reasoning.text
 
 
 class _SignalObserver(TurnObserver):
@@ -98,14 +89,14 @@ class _SignalObserver(TurnObserver):
             rate = self.tokens / (now - self.first_token_at)
             self.s.status_changed.emit(f"Streaming {rate:.0f} tok/s")
             self.last_status = now
-        self.live.content_parts.append(text)
+        self.live.received.append(text)
         self.s.content_received.emit(text)
 
     def reasoning(self, text: str) -> None:
         if self.first_token_at is None and self.tokens == 0:
             self.s.status_changed.emit("Thinking…")
             self.tokens = -1  # status shown once
-        self.live.reasoning_parts.append(text)
+        self.live.received_reasoning.append(text)
         self.s.reasoning_received.emit(text)
 
     def stream_started(self, model: str) -> None:

@@ -31,6 +31,7 @@ from typing import Protocol
 
 from grok_desktop.domain.conversation import Message, MessageStatus
 from grok_desktop.domain.pricing import Cost
+from grok_desktop.domain.text import GrowingText
 from grok_desktop.domain.usage import Usage
 from grok_desktop.storage.errors import StorageError
 
@@ -67,8 +68,8 @@ class ReplyRecorder:
         self.interval = interval
         self._clock = clock
         self._on_error = on_error
-        self._content: list[str] = []
-        self._reasoning: list[str] = []
+        self._content = GrowingText()
+        self._reasoning = GrowingText()
         self._dirty = False
         self._last_save = clock()
         self.saves = 0
@@ -77,15 +78,11 @@ class ReplyRecorder:
 
     @property
     def content(self) -> str:
-        if len(self._content) > 1:
-            self._content = ["".join(self._content)]
-        return self._content[0] if self._content else ""
+        return self._content.text
 
     @property
     def reasoning(self) -> str:
-        if len(self._reasoning) > 1:
-            self._reasoning = ["".join(self._reasoning)]
-        return self._reasoning[0] if self._reasoning else ""
+        return self._reasoning.text
 
     @property
     def dirty(self) -> bool:

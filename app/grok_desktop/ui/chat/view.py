@@ -35,6 +35,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QTextBrowser, QToolButton, QToolTip, QWidget
 
 from grok_desktop.domain.conversation import Message
+from grok_desktop.domain.text import GrowingText
 from grok_desktop.ui.chat.document import ChatDocument
 from grok_desktop.ui.chat.message_html import BranchInfo, usage_tooltip
 from grok_desktop.ui.markdown.palette import Palette
@@ -77,10 +78,8 @@ class ChatView(QTextBrowser):
         self._thumbs: dict[str, QImage] = {}
         self.chat = ChatDocument(self.document(), None, palette)  # renderer made on first use
         self._pending = False
-        self._content = ""
-        self._reasoning = ""
-        self._pending_content: list[str] = []
-        self._pending_reasoning: list[str] = []
+        self._content = GrowingText()  # the streaming answer so far
+        self._reasoning = GrowingText()
         self._follow = True
         self._last_click_pos: int | None = None
         self.updates = 0  # number of stream redraws (for tests and benchmarks)
@@ -182,38 +181,25 @@ class ChatView(QTextBrowser):
     def begin_stream(self, message: Message) -> None:
         """Show `message` as the answer being written; text it already has (a stream picked up
         again when its conversation is reopened) is drawn on the next frame."""
-        self._content = message.content
-        self._reasoning = message.reasoning
-        self._pending_content.clear()
-        self._pending_reasoning.clear()
+        self._content, self._reasoning = GrowingText(), GrowingText()
+        self._content.append(message.content)
+        self._reasoning.append(message.reasoning)
         self.chat.begin_stream(replace(message, content="", reasoning=""))
         if message.content or message.reasoning:
             self._timer.start()
         self._after_growth()
 
     def append_stream(self, content: str = "", reasoning: str = "") -> None:
-        """Called per received delta; drawing happens at most once per frame. Deltas wait as
-        pieces (joined once per frame): `str +=` would copy the whole answer per delta."""
-        if content:
-            self._pending_content.append(content)
-        if reasoning:
-            self._pending_reasoning.append(reasoning)
+        """Called per received delta; drawing happens at most once per frame."""
+        self._content.append(content)
+        self._reasoning.append(reasoning)
         if not self._timer.isActive():
             self._timer.start()
-
-    def _take_pending(self) -> None:
-        if self._pending_content:
-            self._content += "".join(self._pending_content)
-            self._pending_content.clear()
-        if self._pending_reasoning:
-            self._reasoning += "".join(self._pending_reasoning)
-            self._pending_reasoning.clear()
 
     def _flush(self) -> None:
         if self.chat.streaming_id is None:
             return
-        self._take_pending()
-        self.chat.stream_update(self._content, self._reasoning)
+        self.chat.stream_update(self._content.text, self._reasoning.text)
         self.updates += 1
         self._after_growth()
 
